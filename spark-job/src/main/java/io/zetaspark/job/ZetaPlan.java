@@ -81,6 +81,33 @@ public final class ZetaPlan {
      * the input and the halo exchange); the returned Dataset is otherwise lazy.
      */
     public static Dataset<Row> transform(Dataset<Row> input, ZetaParams params, ZetaColumns cols) {
+        Prepared p = prepare(input, params, cols);
+        Dataset<CandRow> far = params.exact()
+                ? exactCandidates(p.tokens, params, p.d, p.partitions)
+                : windowCandidates(p.tokens, params, p.d, p.partitions);
+        return finish(p, far, p.tokens, cols);
+    }
+
+    /** The validated input as token rows, with the shapes the stages need. */
+    static final class Prepared {
+        final Dataset<TokenRow> tokens;
+        final ZetaParams params;
+        final DataType seqType;
+        final int d;
+        final int dv;
+        final int partitions;
+
+        Prepared(Dataset<TokenRow> tokens, ZetaParams params, DataType seqType, int d, int dv, int partitions) {
+            this.tokens = tokens;
+            this.params = params;
+            this.seqType = seqType;
+            this.d = d;
+            this.dv = dv;
+            this.partitions = partitions;
+        }
+    }
+
+    static Prepared prepare(Dataset<Row> input, ZetaParams params, ZetaColumns cols) {
         SparkSession spark = input.sparkSession();
         DataType seqType = input.schema().apply(cols.seq()).dataType();
         Row[] shape = (Row[]) input.select(size(col(cols.q())), size(col(cols.v()))).head(1);
@@ -89,17 +116,28 @@ public final class ZetaPlan {
         params.checkDims(d);
         int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions", "200"));
         long m = params.chunkSize();
-
         Dataset<TokenRow> tokens = input.select(
                         col(cols.seq()).cast(DataTypes.StringType).as("seq"),
                         col(cols.pos()).cast(DataTypes.LongType).as("pos"),
                         expr("CAST(`" + cols.pos() + "` AS BIGINT) div " + m).as("chunk"),
                         col(cols.q()).as("q"), col(cols.k()).as("k"), col(cols.v()).as("v"))
                 .as(bean(TokenRow.class));
+        return new Prepared(tokens, params, seqType, d, dv, partitions);
+    }
 
-        Dataset<CandRow> far = params.exact()
-                ? exactCandidates(tokens, params, d, partitions)
-                : windowCandidates(tokens, params, d, partitions);
+    /**
+     * Stages 4–7 for a given source of far candidates (per query, keys outside its own chunk): merge,
+     * gather, mean slot, final per-chunk stage. Outputs are produced for the tokens of
+     * {@code queryTokens} (all tokens, or a subset for evaluation), with the mean slot built over all
+     * tokens.
+     */
+    static Dataset<Row> finish(Prepared p, Dataset<CandRow> far, Dataset<TokenRow> queryTokens, ZetaColumns cols) {
+        ZetaParams params = p.params;
+        int partitions = p.partitions;
+        int d = p.d;
+        int dv = p.dv;
+        long m = params.chunkSize();
+        Dataset<TokenRow> tokens = p.tokens;
         Dataset<CandRow> merged = far.repartition(partitions, col("seq"), col("pos"))
                 .sortWithinPartitions("seq", "pos")
                 .mapPartitions((MapPartitionsFunction<CandRow, CandRow>) it -> MergeStage.merge(it, params.k()),
@@ -121,7 +159,7 @@ public final class ZetaPlan {
         if (params.meanSlot()) {
             parts.add(offsets(tokens, params, d, dv, partitions));
         }
-        parts.add(tokens.map((MapFunction<TokenRow, GroupRow>) ZetaPlan::tokenGroupRow, bean(GroupRow.class)));
+        parts.add(queryTokens.map((MapFunction<TokenRow, GroupRow>) ZetaPlan::tokenGroupRow, bean(GroupRow.class)));
         parts.add(gathered.map((MapFunction<NbrRow, GroupRow>) ZetaPlan::farGroupRow, bean(GroupRow.class)));
         Dataset<GroupRow> all = parts.get(0);
         for (int i = 1; i < parts.size(); i++) {
@@ -133,7 +171,7 @@ public final class ZetaPlan {
                         bean(OutRow.class));
 
         List<Column> select = new ArrayList<>();
-        select.add(col("seq").cast(seqType).as(cols.seq()));
+        select.add(col("seq").cast(p.seqType).as(cols.seq()));
         select.add(col("pos").as(cols.pos()));
         select.add(col("out").as(cols.out()));
         if (!cols.nbrPos().isEmpty()) {
@@ -186,8 +224,8 @@ public final class ZetaPlan {
 
     // ---------------------------------------------------------------- approximate: curve windows
 
-    private static Dataset<CandRow> windowCandidates(Dataset<TokenRow> tokens, ZetaParams params, int d,
-                                                     int partitions) {
+    /** Stage 2: the window rows of every token, range-partitioned and sorted by (seq, level, curve, code, tag, pos). */
+    static Dataset<WindowRow> sortedWindowRows(Dataset<TokenRow> tokens, ZetaParams params, int d, int partitions) {
         ShiftedCurves sc = new ShiftedCurves(d, params);
         int curves = params.curves();
         boolean causal = params.causal();
@@ -210,9 +248,14 @@ public final class ZetaPlan {
         Dataset<WindowRow> rows = coded.flatMap(
                 (FlatMapFunction<CodedToken, WindowRow>) t -> windowRows(t, curves, causal).iterator(),
                 bean(WindowRow.class));
-        Dataset<WindowRow> sorted = rows
-                .repartitionByRange(partitions, col("seq"), col("level"), col("curve"), col("code"))
-                .sortWithinPartitions("seq", "level", "curve", "code", "tag", "pos")
+        return rows.repartitionByRange(partitions, col("seq"), col("level"), col("curve"), col("code"))
+                .sortWithinPartitions("seq", "level", "curve", "code", "tag", "pos");
+    }
+
+    private static Dataset<CandRow> windowCandidates(Dataset<TokenRow> tokens, ZetaParams params, int d,
+                                                     int partitions) {
+        boolean causal = params.causal();
+        Dataset<WindowRow> sorted = sortedWindowRows(tokens, params, d, partitions)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         JavaRDD<WindowRow> sortedRdd = sorted.javaRDD();
         HaloRule rule = new HaloRule(causal, params.chunkSize(), params.halfWindow());
@@ -358,7 +401,7 @@ public final class ZetaPlan {
                 }, bean(GroupRow.class));
     }
 
-    private static scala.collection.immutable.Seq<String> names(String... names) {
+    static scala.collection.immutable.Seq<String> names(String... names) {
         return scala.jdk.javaapi.CollectionConverters.asScala(List.of(names)).toList();
     }
 
