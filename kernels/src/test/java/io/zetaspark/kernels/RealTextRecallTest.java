@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,8 +23,18 @@ class RealTextRecallTest {
     @BeforeAll
     static void load() {
         Optional<Path> dir = TextSequenceLoader.locateDataDir();
-        assumeTrue(dir.isPresent(), "real data absent: looked for " + TextSequenceLoader.searchedLocations());
-        seq = TextSequenceLoader.load(dir.get(), 3, N);
+        // a present directory with missing files fails loudly (the loader names the file)
+        seq = dir.map(p -> TextSequenceLoader.load(p, 3, N)).orElse(null);
+        if (seq == null) {
+            System.out.println("RealTextRecallTest SKIPPED: real data absent: looked for "
+                    + TextSequenceLoader.searchedLocations());
+        }
+    }
+
+    @BeforeEach
+    void requireData() {
+        // skipped per test (so surefire counts and reports it) only when the data directory is absent
+        assumeTrue(seq != null, "real data absent: looked for " + TextSequenceLoader.searchedLocations());
     }
 
     @Test
