@@ -30,10 +30,24 @@ public final class MortonColumns {
 
     /** The Morton code of the vector column on one curve. */
     public static Column code(ShiftedCurves sc, Column vec, int curve) {
+        Column[] cells = new Column[sc.dims()];
+        for (int m = 0; m < cells.length; m++) {
+            cells[m] = cell(sc, vec, m);
+        }
+        return codeOfCells(sc, cells, curve);
+    }
+
+    /**
+     * The Morton code on one curve from the d unshifted cell columns. Pass column references
+     * (cells projected beforehand) rather than the cell expressions themselves: the interleave
+     * refers to each cell many times, and Catalyst does not collapse a projection whose costly
+     * expressions the next one would duplicate, so each cell is computed once per token.
+     */
+    public static Column codeOfCells(ShiftedCurves sc, Column[] unshifted, int curve) {
         int d = sc.dims();
         Column[] cells = new Column[d];
         for (int m = 0; m < d; m++) {
-            Column c = cell(sc, vec, m);
+            Column c = unshifted[m];
             long shift = sc.shift(curve, m);
             cells[m] = shift == 0 ? c : c.plus(lit(shift));
         }

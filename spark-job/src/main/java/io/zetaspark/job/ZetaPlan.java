@@ -229,18 +229,28 @@ public final class ZetaPlan {
         ShiftedCurves sc = new ShiftedCurves(d, params);
         int curves = params.curves();
         boolean causal = params.causal();
+        Column[] qCells = new Column[d];
+        Column[] kCells = new Column[d];
+        List<Column> withCells = new ArrayList<>(List.of(col("seq"), col("pos"), col("chunk"), col("q"), col("k")));
+        for (int m = 0; m < d; m++) {
+            withCells.add(MortonColumns.cell(sc, col("q"), m).as("qcell" + m));
+            withCells.add(MortonColumns.cell(sc, col("k"), m).as("kcell" + m));
+            qCells[m] = col("qcell" + m);
+            kCells[m] = col("kcell" + m);
+        }
         Column[] qCodes = new Column[curves];
         Column[] kCodes = new Column[curves];
         for (int c = 0; c < curves; c++) {
-            qCodes[c] = MortonColumns.code(sc, col("q"), c);
-            kCodes[c] = MortonColumns.code(sc, col("k"), c);
+            qCodes[c] = MortonColumns.codeOfCells(sc, qCells, c);
+            kCodes[c] = MortonColumns.codeOfCells(sc, kCells, c);
         }
+        Dataset<Row> cells = tokens.select(withCells.toArray(new Column[0]));
         Dataset<Row> withMax;
         if (causal) {
             Dataset<Row> meta = tokens.groupBy("seq").agg(max("chunk").as("maxChunk"));
-            withMax = tokens.toDF().join(meta, "seq");
+            withMax = cells.join(meta, "seq");
         } else {
-            withMax = tokens.toDF().withColumn("maxChunk", lit(0L));
+            withMax = cells.withColumn("maxChunk", lit(0L));
         }
         Dataset<CodedToken> coded = withMax.select(col("seq"), col("pos"), col("chunk"), col("maxChunk"),
                         col("q"), col("k"), array(qCodes).as("qcodes"), array(kCodes).as("kcodes"))
