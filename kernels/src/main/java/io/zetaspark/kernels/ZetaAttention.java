@@ -104,7 +104,7 @@ public final class ZetaAttention {
                 for (int c = 0; c < curves; c++) {
                     long[] codes = runs.codes[c];
                     int ins = CurveWindow.insertionPoint(codes, 0, keyCount, qCodes[i * curves + c]);
-                    walked += CurveWindow.collect(runs.pos[c], runs.vec[c], runs.id[c], d, 0, keyCount, ins,
+                    walked += CurveWindow.collect(codes, runs.pos[c], runs.vec[c], runs.id[c], d, 0, keyCount, ins,
                             cutLo, cutHi, half, q, i * d, top, stamp, stampValue);
                 }
             }

@@ -89,9 +89,9 @@ final class WindowStage {
             if (r.getTag() != 0) {
                 continue;
             }
-            groupKeys.add(r.getPos(), r.getVec(), 0);
+            groupKeys.add(r.getCode(), r.getPos(), r.getVec(), 0);
             if (inFirst && !s.headSatisfied) {
-                s.head.add(r.getPos(), r.getVec(), 0);
+                s.head.add(r.getCode(), r.getPos(), r.getVec(), 0);
                 if (rule.counts(r.getLevel(), r.getPos()) && ++headCount >= rule.needed()) {
                     s.headSatisfied = true;
                 }
@@ -235,7 +235,7 @@ final class WindowStage {
             while (rows.hasNext() && sameGroup(rows.peek(), g)) {
                 WindowRow r = rows.next();
                 if (r.getTag() == 0) {
-                    keys.add(r.getPos(), r.getVec(), 0);
+                    keys.add(r.getCode(), r.getPos(), r.getVec(), 0);
                 } else {
                     if (qCount == qPos.length) {
                         qPos = Arrays.copyOf(qPos, qCount * 2);
@@ -263,7 +263,7 @@ final class WindowStage {
             long cutLo = (p / chunkSize) * chunkSize;
             long cutHi = causal || cutLo > Long.MAX_VALUE - chunkSize ? Long.MAX_VALUE : cutLo + chunkSize;
             top.reset(k);
-            CurveWindow.collect(keys.pos, keys.vec, null, d, 0, keys.size, qIns[i], cutLo, cutHi, half,
+            CurveWindow.collect(keys.code, keys.pos, keys.vec, null, d, 0, keys.size, qIns[i], cutLo, cutHi, half,
                     qVec, i * d, top, null, 0);
             int n = top.drainSorted(distOut, posOut, null, 0);
             CandRow c = new CandRow();
