@@ -5,7 +5,8 @@
 # Fat binary: SASS for sm_80 (A100, also runs on 8.6/8.9) and sm_90 (H100/H200), plus compute_90
 # PTX that newer GPUs JIT-compile. The CUDA runtime is linked statically, so at run time the
 # library needs only the driver (libcuda.so.1), which the runtime opens itself. -fmad=false and
-# -ffp-contract=off keep every double expression unfused, as in Java (docs/GPU.md).
+# -ffp-contract=off keep every double expression unfused, as in Java (docs/GPU.md). Per-thread
+# default streams let the task threads of one executor use the GPU concurrently.
 # Skips the build when the library is newer than every source (and this script).
 set -euo pipefail
 nvcc=${1:?usage: build.sh <nvcc> <output dir> <JDK home>}
@@ -25,7 +26,7 @@ if [ ! -f "$jdk/include/jni.h" ]; then
 fi
 mkdir -p "$outdir"
 start=$(date +%s)
-"$nvcc" -O3 -std=c++17 -shared -cudart static -fmad=false --threads 0 \
+"$nvcc" -O3 -std=c++17 -shared -cudart static -fmad=false --default-stream per-thread --threads 0 \
   -Xcompiler -fPIC,-ffp-contract=off,-fvisibility=hidden \
   -Xcompiler -static-libstdc++,-static-libgcc -Xlinker --exclude-libs,ALL \
   -gencode arch=compute_80,code=sm_80 \
