@@ -2,11 +2,9 @@ package io.zetaspark.kernels.bench;
 
 import io.zetaspark.kernels.AttentionResult;
 import io.zetaspark.kernels.ExactOracle;
-import io.zetaspark.kernels.NestedLevels;
+import io.zetaspark.kernels.LevelBatch;
 import io.zetaspark.kernels.RecallEvaluator;
 import io.zetaspark.kernels.Selection;
-import io.zetaspark.kernels.ShiftedCurves;
-import io.zetaspark.kernels.SortedKeyRun;
 import io.zetaspark.kernels.TokenGenerator;
 import io.zetaspark.kernels.TokenSequence;
 import io.zetaspark.kernels.WindowBatch;
@@ -176,88 +174,20 @@ public final class GpuBenchmark {
         }
     }
 
-    /** One (level, curve) window batch, as a partition of the Spark job would hand it over. */
-    private static final class Batch {
-        final SortedKeyRun run;
-        final int nq;
-        final int[] ins;
-        final long[] cutLo;
-        final long[] cutHi;
-        final float[] qVec;
-
-        Batch(SortedKeyRun run, int nq, int[] ins, long[] cutLo, long[] cutHi, float[] qVec) {
-            this.run = run;
-            this.nq = nq;
-            this.ins = ins;
-            this.cutLo = cutLo;
-            this.cutHi = cutHi;
-            this.qVec = qVec;
-        }
-    }
-
-    /** Every (level, curve) batch of a causal sequence (the nested levels of docs/ALGORITHM.md). */
-    private List<Batch> batches(TokenSequence s) {
-        int n = s.size();
-        long m = params.chunkSize();
-        int curves = params.curves();
-        long[] pos = s.pos();
-        ShiftedCurves sc = new ShiftedCurves(d, params);
-        long[] qCodes = new long[n * curves];
-        long[] kCodes = new long[n * curves];
-        long[] scratch = new long[d];
-        for (int i = 0; i < n; i++) {
-            sc.encodeAll(s.q(), i * d, qCodes, i * curves, scratch);
-            sc.encodeAll(s.k(), i * d, kCodes, i * curves, scratch);
-        }
-        List<Batch> list = new ArrayList<>();
-        int i = 0;
-        while (i < n) {
-            int level = NestedLevels.queryLevel(pos[i] / m);
-            int j = i;
-            while (j < n && NestedLevels.queryLevel(pos[j] / m) == level) {
-                j++;
-            }
-            int keyCount = 0;
-            if (level > 0) {
-                long limit = NestedLevels.lastQueryChunk(level) * m;
-                int at = Arrays.binarySearch(pos, limit);
-                keyCount = at >= 0 ? at : -at - 1; // tokens below the limit
-            }
-            if (keyCount > 0) {
-                SortedKeyRun[] runsOfLevel = SortedKeyRun.forLevel(kCodes, s.k(), d, curves, keyCount, pos);
-                int nq = j - i;
-                for (int c = 0; c < curves; c++) {
-                    long[] qc = new long[nq];
-                    long[] lo = new long[nq];
-                    long[] hi = new long[nq];
-                    for (int r = 0; r < nq; r++) {
-                        qc[r] = qCodes[(i + r) * curves + c];
-                        lo[r] = pos[i + r] / m * m;
-                        hi[r] = Long.MAX_VALUE;
-                    }
-                    float[] qv = Arrays.copyOfRange(s.q(), i * d, j * d);
-                    int[] ins = WindowBatch.insertionPoints(runsOfLevel[c].codes, 0, keyCount, qc, nq);
-                    list.add(new Batch(runsOfLevel[c], nq, ins, lo, hi, qv));
-                }
-            }
-            i = j;
-        }
-        return list;
-    }
-
     /** The GPU when measuring it; with --device emulate the engines' native calls run on the host. */
     private EngineDecision decision() {
         return emulate ? EngineChoice.CPU.decide() : EngineChoice.GPU.decide();
     }
 
-    private long javaWindow(ExecutorService pool, Batch b, int k, int[] count, double[] dist, long[] pos)
+    private long javaWindow(ExecutorService pool, LevelBatch b, int k, int[] count, double[] dist, long[] pos)
             throws Exception {
         int half = params.halfWindow();
-        int parts = Math.min(threads, Math.max(1, b.nq / 1024));
+        int nq = b.nq();
+        int parts = Math.min(threads, Math.max(1, nq / 1024));
         List<Future<Long>> futures = new ArrayList<>();
         for (int t = 0; t < parts; t++) {
-            int from = (int) ((long) b.nq * t / parts);
-            int to = (int) ((long) b.nq * (t + 1) / parts);
+            int from = (int) ((long) nq * t / parts);
+            int to = (int) ((long) nq * (t + 1) / parts);
             futures.add(pool.submit(() -> WindowBatch.runRange(d, half, k, b.run.pos, b.run.vec, 0, b.run.size(), from,
                     to, b.ins, b.cutLo, b.cutHi, b.qVec, count, dist, pos)));
         }
@@ -271,8 +201,9 @@ public final class GpuBenchmark {
     private void benchmark(int n) throws Exception {
         TokenSequence s = new TokenGenerator(kind, 20250101L, d, dv).sequence(0, n, 1);
         int k = params.k();
-        List<Batch> batches = batches(s);
-        long queries = batches.stream().mapToLong(b -> b.nq).sum();
+        List<LevelBatch> batches = new ArrayList<>();
+        LevelBatch.forEach(s, params, batches::add);
+        long queries = batches.stream().mapToLong(LevelBatch::nq).sum();
         int batchCount = batches.size();
         GpuWindowBatch gpuStage = GpuWindowBatch.create(decision());
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -285,18 +216,19 @@ public final class GpuBenchmark {
                 double jt = 0;
                 double gc = 0;
                 double gd = 0;
-                for (Batch b : batches) {
-                    int[] c1 = new int[b.nq];
-                    double[] d1 = new double[b.nq * k];
-                    long[] p1 = new long[b.nq * k];
+                for (LevelBatch b : batches) {
+                    int nq = b.nq();
+                    int[] c1 = new int[nq];
+                    double[] d1 = new double[nq * k];
+                    long[] p1 = new long[nq * k];
                     long t0 = System.nanoTime();
                     long w1 = javaWindow(pool, b, k, c1, d1, p1);
                     jt += (System.nanoTime() - t0) / 1e6;
-                    int[] c2 = new int[b.nq];
-                    double[] d2 = new double[b.nq * k];
-                    long[] p2 = new long[b.nq * k];
+                    int[] c2 = new int[nq];
+                    double[] d2 = new double[nq * k];
+                    long[] p2 = new long[nq * k];
                     long w2 = gpuStage.runNative(emulate, d, params.halfWindow(), k, b.run.pos, b.run.vec, 0,
-                            b.run.size(), b.nq, b.ins, b.cutLo, b.cutHi, b.qVec, c2, d2, p2);
+                            b.run.size(), nq, b.ins, b.cutLo, b.cutHi, b.qVec, c2, d2, p2);
                     gc += gpuStage.lastTiming().libraryMillis;
                     gd += gpuStage.lastTiming().deviceMillis;
                     if (r == -1) {

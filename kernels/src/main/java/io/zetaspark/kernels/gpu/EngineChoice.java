@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * Which engine computes a stage: {@code cpu} always the Java kernels; {@code gpu} the CUDA kernels
  * or a clear failure naming why no GPU is usable; {@code auto} the GPU only when it works, else the
- * CPU, and the decision says which ran and why (engines log it).
+ * CPU, and the decision says which ran and why (engines log it); under {@code auto} a GPU call that
+ * fails at run time is rerun on the CPU, with a warning.
  */
 public enum EngineChoice {
     AUTO, CPU, GPU;
@@ -45,10 +46,10 @@ public enum EngineChoice {
                 if (!status.usable()) {
                     throw new IllegalStateException("engine=gpu requested but no usable GPU: " + status.reason());
                 }
-                return EngineDecision.gpu("engine=gpu requested; " + status.reason());
+                return EngineDecision.gpu("engine=gpu requested; " + status.reason(), false);
             default:
                 return status.usable()
-                        ? EngineDecision.gpu("engine=auto: " + status.reason())
+                        ? EngineDecision.gpu("engine=auto: " + status.reason(), true)
                         : EngineDecision.cpu("engine=auto: no usable GPU, " + status.reason());
         }
     }

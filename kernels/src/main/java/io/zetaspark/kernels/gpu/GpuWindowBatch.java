@@ -40,7 +40,16 @@ public final class GpuWindowBatch {
                     int nq, int[] ins, long[] cutLo, long[] cutHi, float[] qVec,
                     int[] count, double[] dist, long[] pos) {
         if (decision.gpu()) {
-            return runNative(false, d, half, k, keyPos, keyVec, from, to, nq, ins, cutLo, cutHi, qVec, count, dist, pos);
+            try {
+                return runNative(false, d, half, k, keyPos, keyVec, from, to, nq, ins, cutLo, cutHi, qVec, count, dist,
+                        pos);
+            } catch (IllegalStateException e) {
+                if (!decision.fallbackOnError()) {
+                    throw e;
+                }
+                GpuRuntime.LOG.warning("zeta window stage: GPU call failed, rerunning on the CPU (engine=auto): "
+                        + e.getMessage());
+            }
         }
         lastTiming = NativeTiming.NONE;
         return WindowBatch.run(d, half, k, keyPos, keyVec, from, to, nq, ins, cutLo, cutHi, qVec, count, dist, pos);

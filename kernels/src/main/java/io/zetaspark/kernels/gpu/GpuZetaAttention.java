@@ -57,7 +57,15 @@ public final class GpuZetaAttention {
 
     public AttentionResult run(TokenSequence s) {
         if (decision.gpu() && s.size() > 0) {
-            return runNative(false, s);
+            try {
+                return runNative(false, s);
+            } catch (IllegalStateException e) {
+                if (!decision.fallbackOnError()) {
+                    throw e;
+                }
+                GpuRuntime.LOG.warning("zeta forward: GPU call failed, rerunning on the CPU (engine=auto): "
+                        + e.getMessage());
+            }
         }
         lastTiming = NativeTiming.NONE;
         return new ZetaAttention(params).run(s);

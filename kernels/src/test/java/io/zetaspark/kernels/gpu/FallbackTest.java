@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.zetaspark.kernels.AttentionResult;
+import io.zetaspark.kernels.LevelBatch;
 import io.zetaspark.kernels.TokenGenerator.Kind;
 import io.zetaspark.kernels.TokenSequence;
 import io.zetaspark.kernels.WindowBatch;
@@ -89,6 +91,36 @@ class FallbackTest {
     }
 
     @Test
+    void autoRerunsAFailingGpuCallOnTheCpuButGpuDoesNot() {
+        // a decision for a GPU that then fails: on a machine without one, every native call fails
+        assumeFalse(GpuRuntime.status().usable(), "a usable GPU would not fail");
+        GpuStatus claimed = GpuStatus.usable("device 0 of 1: claimed GPU, compute capability 9.0, 80.0 GiB");
+        ZetaParams params = ZetaParams.defaults().withChunkSize(32).withWindow(16).withK(8);
+        TokenSequence s = Fixtures.sequence(Kind.CLUSTERED, 1_500, 1, 45, 3, 4);
+        GpuZetaAttention auto = new GpuZetaAttention(params, EngineChoice.AUTO.decide(claimed));
+        assertTrue(auto.decision().gpu() && auto.decision().fallbackOnError());
+        assertSameResult(new ZetaAttention(params).run(s), auto.run(s));
+        assertTrue(logged.stream().anyMatch(m -> m.startsWith(
+                "zeta forward: GPU call failed, rerunning on the CPU (engine=auto): no usable GPU: ")), logged.toString());
+        GpuZetaAttention strict = new GpuZetaAttention(params, EngineChoice.GPU.decide(claimed));
+        assertFalse(strict.decision().fallbackOnError());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> strict.run(s));
+        assertTrue(e.getMessage().startsWith("no usable GPU: "), e.getMessage());
+
+        GpuWindowBatch stage = GpuWindowBatch.create(EngineChoice.AUTO.decide(claimed));
+        long[] keyPos = {1, 2};
+        float[] keyVec = {0f, 0f, 0f, 1f, 1f, 1f};
+        int[] count = new int[1];
+        double[] dist = new double[2];
+        long[] pos = new long[2];
+        stage.run(3, 1, 2, keyPos, keyVec, 0, 2, 1, new int[] {1}, new long[] {10}, new long[] {Long.MAX_VALUE},
+                new float[] {1f, 1f, 1f}, count, dist, pos);
+        assertEquals(2, count[0]);
+        assertArrayEquals(new long[] {2, 1}, pos);
+        assertTrue(logged.stream().anyMatch(m -> m.startsWith("zeta window stage: GPU call failed")), logged.toString());
+    }
+
+    @Test
     void windowStageFallsBackToWindowBatch() {
         ZetaParams params = ZetaParams.defaults().withChunkSize(32).withWindow(16).withK(8);
         TokenSequence s = Fixtures.sequence(Kind.TIES, 2_000, 1, 43, 3, 2);
@@ -97,7 +129,7 @@ class FallbackTest {
         assertTrue(logged.stream().anyMatch(m -> m.startsWith("zeta window stage engine: cpu (engine=auto: no usable GPU")),
                 logged.toString());
         int[] batches = {0};
-        Fixtures.forEachBatch(s, params, b -> {
+        LevelBatch.forEach(s, params, b -> {
             int nq = b.nq();
             int k = params.k();
             int[] c1 = new int[nq];

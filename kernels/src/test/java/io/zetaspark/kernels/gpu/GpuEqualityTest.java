@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.zetaspark.kernels.AttentionResult;
 import io.zetaspark.kernels.KernelType;
+import io.zetaspark.kernels.LevelBatch;
 import io.zetaspark.kernels.TokenGenerator.Kind;
 import io.zetaspark.kernels.TokenSequence;
 import io.zetaspark.kernels.WindowBatch;
@@ -99,7 +100,7 @@ class GpuEqualityTest {
         ZetaParams params = ZetaParams.defaults();
         TokenSequence s = Fixtures.sequence(kind, 65_536, 1, 56, 3, 2);
         GpuWindowBatch stage = GpuWindowBatch.create(EngineChoice.GPU);
-        Fixtures.forEachBatch(s, params, b -> {
+        LevelBatch.forEach(s, params, b -> {
             int nq = b.nq();
             int k = params.k();
             int[] c1 = new int[nq];

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.zetaspark.kernels.AttentionResult;
 import io.zetaspark.kernels.KernelType;
+import io.zetaspark.kernels.LevelBatch;
 import io.zetaspark.kernels.TokenGenerator.Kind;
 import io.zetaspark.kernels.TokenSequence;
 import io.zetaspark.kernels.WindowBatch;
@@ -39,7 +40,7 @@ class NativeEmulationTest {
         assumeTrue(status.libraryLoaded(), () -> "native library not available: " + status.reason());
     }
 
-    private static final GpuZetaAttention engine(ZetaParams params) {
+    private static GpuZetaAttention engine(ZetaParams params) {
         return new GpuZetaAttention(params, EngineDecision.cpu("emulation test"));
     }
 
@@ -141,7 +142,7 @@ class NativeEmulationTest {
         for (Kind kind : Kind.values()) {
             TokenSequence s = Fixtures.sequence(kind, 5_000, 1, 15, 3, 2);
             for (ZetaParams params : new ZetaParams[] {p, p.withCausal(false)}) {
-                Fixtures.forEachBatch(s, params, b -> {
+                LevelBatch.forEach(s, params, b -> {
                     int nq = b.nq();
                     int k = params.k();
                     int[] c1 = new int[nq];

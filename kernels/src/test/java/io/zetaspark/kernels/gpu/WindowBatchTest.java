@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zetaspark.kernels.Distances;
+import io.zetaspark.kernels.LevelBatch;
 import io.zetaspark.kernels.Selection;
 import io.zetaspark.kernels.TokenGenerator.Kind;
 import io.zetaspark.kernels.TokenSequence;
@@ -73,7 +74,7 @@ class WindowBatchTest {
     }
 
     /** The rule stated independently: lists of eligible rows on each side, sort, cut. */
-    private static void bruteForce(Fixtures.Batch b, int d, int half, int k, int[] count, double[] dist, long[] pos) {
+    private static void bruteForce(LevelBatch b, int d, int half, int k, int[] count, double[] dist, long[] pos) {
         for (int r = 0; r < b.nq(); r++) {
             List<double[]> cand = new ArrayList<>(); // {dist, pos}
             int to = b.run.size();
@@ -108,7 +109,7 @@ class WindowBatchTest {
         TokenSequence s = Fixtures.sequence(Kind.TIES, 3_000, 1, 21, 3, 2);
         int[] batches = {0};
         for (ZetaParams params : new ZetaParams[] {p, p.withCausal(false)}) {
-            Fixtures.forEachBatch(s, params, b -> {
+            LevelBatch.forEach(s, params, b -> {
                 int nq = b.nq();
                 int k = params.k();
                 int[] c1 = new int[nq];
@@ -138,7 +139,7 @@ class WindowBatchTest {
         long[] tokPos = s.pos();
         Map<Integer, Map<Long, Double>> cand = new HashMap<>();
         long[] walked = {0};
-        Fixtures.forEachBatch(s, params, b -> {
+        LevelBatch.forEach(s, params, b -> {
             int nq = b.nq();
             int[] count = new int[nq];
             double[] dist = new double[nq * k];
