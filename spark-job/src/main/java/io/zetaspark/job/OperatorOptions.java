@@ -26,11 +26,11 @@ public final class OperatorOptions {
             description = "Morton bits per dimension; 0 = floor(63/d). Default: ${DEFAULT-VALUE}.")
     int bits;
 
-    @Option(names = "--range-lo", paramLabel = "X[,X...]", split = ",", defaultValue = "" + ZetaParams.DEFAULT_RANGE_LO,
+    @Option(names = "--range-lo", paramLabel = "X", split = ",", defaultValue = "" + ZetaParams.DEFAULT_RANGE_LO,
             description = "Quantiser lower bound: one value for all dimensions or one per dimension. Default: ${DEFAULT-VALUE}.")
     double[] rangeLo;
 
-    @Option(names = "--range-hi", paramLabel = "X[,X...]", split = ",", defaultValue = "" + ZetaParams.DEFAULT_RANGE_HI,
+    @Option(names = "--range-hi", paramLabel = "X", split = ",", defaultValue = "" + ZetaParams.DEFAULT_RANGE_HI,
             description = "Quantiser upper bound: one value for all dimensions or one per dimension. Default: ${DEFAULT-VALUE}.")
     double[] rangeHi;
 
