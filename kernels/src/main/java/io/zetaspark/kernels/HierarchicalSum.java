@@ -37,6 +37,22 @@ public final class HierarchicalSum {
 
     /** Adds the vector at pos (positions must arrive in increasing order): a[aOff..aOff+wa) then b[bOff..]. */
     public void add(long pos, float[] a, int aOff, int wa, float[] b, int bOff, int wb) {
+        advanceTo(pos);
+        for (int i = 0; i < wa; i++) {
+            own[i] += a[aOff + i];
+        }
+        for (int i = 0; i < wb; i++) {
+            own[wa + i] += b[bOff + i];
+        }
+        count++;
+    }
+
+    /**
+     * Moves to the chunk of {@code pos} without adding anything, closing the current chunk (and its
+     * super-block) when pos lies beyond them. {@link #prefix} then gives the sum of everything before
+     * pos in the hierarchical order: the exclusive prefix. Positions must not decrease.
+     */
+    public void advanceTo(long pos) {
         long chunk = pos / chunkSize;
         if (chunk != currentChunk) {
             long sup = chunk / chunkSize;
@@ -47,13 +63,6 @@ public final class HierarchicalSum {
             }
             currentChunk = chunk;
         }
-        for (int i = 0; i < wa; i++) {
-            own[i] += a[aOff + i];
-        }
-        for (int i = 0; i < wb; i++) {
-            own[wa + i] += b[bOff + i];
-        }
-        count++;
     }
 
     private void closeChunk() {

@@ -13,7 +13,9 @@ import java.util.Locale;
  *       exactly the same distance, as in real text.</li>
  * </ul>
  */
-public final class TokenGenerator {
+public final class TokenGenerator implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     public enum Kind {
         GAUSSIAN, CLUSTERED, TIES;
 

@@ -212,6 +212,7 @@ public final class ZetaAttention {
                 long eligible;
                 if (causal) {
                     if (!self) {
+                        sums.advanceTo(pos[i]); // close the previous chunk first: (A + B) + C with C empty
                         sums.prefix(sum);
                         eligible = sums.count();
                         sums.add(pos[i], k, i * d, d, v, i * dv, dv);

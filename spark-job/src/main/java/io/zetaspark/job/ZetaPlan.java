@@ -1,23 +1,437 @@
 package io.zetaspark.job;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.size;
+
+import io.zetaspark.job.rows.CandRow;
+import io.zetaspark.job.rows.ChunkSumRow;
+import io.zetaspark.job.rows.CodedToken;
+import io.zetaspark.job.rows.GroupRow;
+import io.zetaspark.job.rows.NbrRow;
+import io.zetaspark.job.rows.OffsetRow;
+import io.zetaspark.job.rows.OutRow;
+import io.zetaspark.job.rows.TokenRow;
+import io.zetaspark.job.rows.WindowRow;
+import io.zetaspark.kernels.NestedLevels;
+import io.zetaspark.kernels.ShiftedCurves;
 import io.zetaspark.kernels.ZetaParams;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoder;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
 
 /**
- * The distributed plan of the operator (DESIGN.md §2). STUB: being written; signature is stable.
+ * The distributed plan of the operator (DESIGN.md §2), reproducing
+ * {@link io.zetaspark.kernels.ZetaAttention} bit for bit on any partitioning:
+ * <ol>
+ *   <li>tokens get their Morton codes on every curve as plain Catalyst expressions
+ *       ({@link MortonColumns});</li>
+ *   <li>each token becomes one query row per curve (in its chunk's nested level) and one key row per
+ *       curve and level that can serve it; the rows are range-partitioned and sorted by
+ *       (seq, level, curve, code, tag, pos) with Spark's own sort;</li>
+ *   <li>a small job collects every partition's boundary keys; the driver chains them into halos
+ *       and broadcasts them; each partition then runs the kernels' window rule
+ *       ({@link WindowStage});</li>
+ *   <li>per-curve lists are merged per query (top-k of the deduplicated union, {@link MergeStage});
+ *       with {@code exact=true} a blocked brute force produces the lists instead;</li>
+ *   <li>the selected far keys fetch their value vectors with one join (the dominant data movement:
+ *       k values per query);</li>
+ *   <li>the mean slot's hierarchical sums are built from chunk and super-block aggregates
+ *       ({@link MeanSlotStages});</li>
+ *   <li>one (seq, chunk) group at a time, the own chunk is scored exactly, merged with the far keys,
+ *       and the outputs computed ({@link FinalStage}).</li>
+ * </ol>
+ * No step collects a sequence to the driver or needs a whole sequence in one task: the largest
+ * group is one (seq, chunk) of at most M tokens or one range partition of a sorted run.
  */
 public final class ZetaPlan {
+    /** Positions per brute-force block in exact mode (any value gives the same answer). */
+    static final long EXACT_BLOCK = 4096;
+
     private ZetaPlan() {
+    }
+
+    private static <T> Encoder<T> bean(Class<T> c) {
+        return Encoders.bean(c);
     }
 
     /**
      * Runs the operator over a validated input (columns named by {@code cols}: seq string or long,
      * pos long, q/k array&lt;float&gt; of length d, v array&lt;float&gt; of length dv). Returns
-     * {@code seq, pos, out[, nbr_pos][, nbr_w][, nn_dist]}. Small driver-side jobs may run (halo
-     * exchange); the returned Dataset is otherwise lazy.
+     * {@code seq, pos, out[, nbr_pos][, nbr_w][, nn_dist]}. Small jobs run on the way (the shapes of
+     * the input and the halo exchange); the returned Dataset is otherwise lazy.
      */
     public static Dataset<Row> transform(Dataset<Row> input, ZetaParams params, ZetaColumns cols) {
-        throw new UnsupportedOperationException("ZetaPlan.transform is being written");
+        Prepared p = prepare(input, params, cols);
+        Dataset<CandRow> far = params.exact()
+                ? exactCandidates(p.tokens, params, p.d, p.partitions)
+                : windowCandidates(p.tokens, params, p.d, p.partitions);
+        return finish(p, far, p.tokens, cols);
+    }
+
+    /** The validated input as token rows, with the shapes the stages need. */
+    static final class Prepared {
+        final Dataset<TokenRow> tokens;
+        final ZetaParams params;
+        final DataType seqType;
+        final int d;
+        final int dv;
+        final int partitions;
+
+        Prepared(Dataset<TokenRow> tokens, ZetaParams params, DataType seqType, int d, int dv, int partitions) {
+            this.tokens = tokens;
+            this.params = params;
+            this.seqType = seqType;
+            this.d = d;
+            this.dv = dv;
+            this.partitions = partitions;
+        }
+    }
+
+    static Prepared prepare(Dataset<Row> input, ZetaParams params, ZetaColumns cols) {
+        SparkSession spark = input.sparkSession();
+        DataType seqType = input.schema().apply(cols.seq()).dataType();
+        Row[] shape = (Row[]) input.select(size(col(cols.q())), size(col(cols.v()))).head(1);
+        int d = shape.length == 0 ? 1 : shape[0].getInt(0);
+        int dv = shape.length == 0 ? 1 : shape[0].getInt(1);
+        params.checkDims(d);
+        int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions", "200"));
+        long m = params.chunkSize();
+        Dataset<TokenRow> tokens = input.select(
+                        col(cols.seq()).cast(DataTypes.StringType).as("seq"),
+                        col(cols.pos()).cast(DataTypes.LongType).as("pos"),
+                        expr("CAST(`" + cols.pos() + "` AS BIGINT) div " + m).as("chunk"),
+                        col(cols.q()).as("q"), col(cols.k()).as("k"), col(cols.v()).as("v"))
+                .as(bean(TokenRow.class));
+        return new Prepared(tokens, params, seqType, d, dv, partitions);
+    }
+
+    /**
+     * Stages 4–7 for a given source of far candidates (per query, keys outside its own chunk): merge,
+     * gather, mean slot, final per-chunk stage. Outputs are produced for the tokens of
+     * {@code queryTokens} (all tokens, or a subset for evaluation), with the mean slot built over all
+     * tokens.
+     */
+    static Dataset<Row> finish(Prepared p, Dataset<CandRow> far, Dataset<TokenRow> queryTokens, ZetaColumns cols) {
+        ZetaParams params = p.params;
+        int partitions = p.partitions;
+        int d = p.d;
+        int dv = p.dv;
+        long m = params.chunkSize();
+        Dataset<TokenRow> tokens = p.tokens;
+        Dataset<CandRow> merged = far.repartition(partitions, col("seq"), col("pos"))
+                .sortWithinPartitions("seq", "pos")
+                .mapPartitions((MapPartitionsFunction<CandRow, CandRow>) it -> MergeStage.merge(it, params.k()),
+                        bean(CandRow.class));
+
+        Dataset<Row> requests = merged.flatMap((FlatMapFunction<CandRow, Row>) c -> explode(c, m).iterator(),
+                Encoders.row(new org.apache.spark.sql.types.StructType()
+                        .add("seq", DataTypes.StringType, false)
+                        .add("chunk", DataTypes.LongType, false)
+                        .add("qpos", DataTypes.LongType, false)
+                        .add("rank", DataTypes.IntegerType, false)
+                        .add("dist", DataTypes.DoubleType, false)
+                        .add("kpos", DataTypes.LongType, false)));
+        Dataset<NbrRow> gathered = requests
+                .join(tokens.select(col("seq"), col("pos").as("kpos"), col("v")), names("seq", "kpos"))
+                .as(bean(NbrRow.class));
+
+        List<Dataset<GroupRow>> parts = new ArrayList<>();
+        if (params.meanSlot()) {
+            parts.add(offsets(tokens, params, d, dv, partitions));
+        }
+        parts.add(queryTokens.map((MapFunction<TokenRow, GroupRow>) ZetaPlan::tokenGroupRow, bean(GroupRow.class)));
+        parts.add(gathered.map((MapFunction<NbrRow, GroupRow>) ZetaPlan::farGroupRow, bean(GroupRow.class)));
+        Dataset<GroupRow> all = parts.get(0);
+        for (int i = 1; i < parts.size(); i++) {
+            all = all.union(parts.get(i));
+        }
+        Dataset<OutRow> out = all.repartition(partitions, col("seq"), col("chunk"))
+                .sortWithinPartitions("seq", "chunk", "tag", "pos", "rank")
+                .mapPartitions((MapPartitionsFunction<GroupRow, OutRow>) it -> FinalStage.run(it, params, d, dv),
+                        bean(OutRow.class));
+
+        List<Column> select = new ArrayList<>();
+        select.add(col("seq").cast(p.seqType).as(cols.seq()));
+        select.add(col("pos").as(cols.pos()));
+        select.add(col("out").as(cols.out()));
+        if (!cols.nbrPos().isEmpty()) {
+            select.add(col("nbrPos").as(cols.nbrPos()));
+        }
+        if (!cols.nbrW().isEmpty()) {
+            select.add(col("nbrW").as(cols.nbrW()));
+        }
+        if (!cols.nnDist().isEmpty()) {
+            select.add(col("nnDist").as(cols.nnDist()));
+        }
+        return out.select(select.toArray(new Column[0]));
+    }
+
+    private static List<Row> explode(CandRow c, long m) {
+        double[] dist = c.getDist();
+        long[] kpos = c.getKpos();
+        List<Row> rows = new ArrayList<>(dist.length);
+        long chunk = c.getPos() / m;
+        for (int j = 0; j < dist.length; j++) {
+            rows.add(org.apache.spark.sql.RowFactory.create(c.getSeq(), chunk, c.getPos(), j, dist[j], kpos[j]));
+        }
+        return rows;
+    }
+
+    private static GroupRow tokenGroupRow(TokenRow t) {
+        GroupRow g = new GroupRow();
+        g.setSeq(t.getSeq());
+        g.setChunk(t.getChunk());
+        g.setTag(1);
+        g.setPos(t.getPos());
+        g.setQ(t.getQ());
+        g.setK(t.getK());
+        g.setV(t.getV());
+        return g;
+    }
+
+    private static GroupRow farGroupRow(NbrRow n) {
+        GroupRow g = new GroupRow();
+        g.setSeq(n.getSeq());
+        g.setChunk(n.getChunk());
+        g.setTag(2);
+        g.setPos(n.getQpos());
+        g.setRank(n.getRank());
+        g.setDist(n.getDist());
+        g.setKpos(n.getKpos());
+        g.setV(n.getV());
+        return g;
+    }
+
+    // ---------------------------------------------------------------- approximate: curve windows
+
+    /** Stage 2: the window rows of every token, range-partitioned and sorted by (seq, level, curve, code, tag, pos). */
+    static Dataset<WindowRow> sortedWindowRows(Dataset<TokenRow> tokens, ZetaParams params, int d, int partitions) {
+        ShiftedCurves sc = new ShiftedCurves(d, params);
+        int curves = params.curves();
+        boolean causal = params.causal();
+        Column[] qCells = new Column[d];
+        Column[] kCells = new Column[d];
+        List<Column> withCells = new ArrayList<>(List.of(col("seq"), col("pos"), col("chunk"), col("q"), col("k")));
+        for (int m = 0; m < d; m++) {
+            withCells.add(MortonColumns.cell(sc, col("q"), m).as("qcell" + m));
+            withCells.add(MortonColumns.cell(sc, col("k"), m).as("kcell" + m));
+            qCells[m] = col("qcell" + m);
+            kCells[m] = col("kcell" + m);
+        }
+        Column[] qCodes = new Column[curves];
+        Column[] kCodes = new Column[curves];
+        for (int c = 0; c < curves; c++) {
+            qCodes[c] = MortonColumns.codeOfCells(sc, qCells, c);
+            kCodes[c] = MortonColumns.codeOfCells(sc, kCells, c);
+        }
+        Dataset<Row> cells = tokens.select(withCells.toArray(new Column[0]));
+        Dataset<Row> withMax;
+        if (causal) {
+            Dataset<Row> meta = tokens.groupBy("seq").agg(max("chunk").as("maxChunk"));
+            withMax = cells.join(meta, "seq");
+        } else {
+            withMax = cells.withColumn("maxChunk", lit(0L));
+        }
+        Dataset<CodedToken> coded = withMax.select(col("seq"), col("pos"), col("chunk"), col("maxChunk"),
+                        col("q"), col("k"), array(qCodes).as("qcodes"), array(kCodes).as("kcodes"))
+                .as(bean(CodedToken.class));
+        Dataset<WindowRow> rows = coded.flatMap(
+                (FlatMapFunction<CodedToken, WindowRow>) t -> windowRows(t, curves, causal).iterator(),
+                bean(WindowRow.class));
+        return rows.repartitionByRange(partitions, col("seq"), col("level"), col("curve"), col("code"))
+                .sortWithinPartitions("seq", "level", "curve", "code", "tag", "pos");
+    }
+
+    private static Dataset<CandRow> windowCandidates(Dataset<TokenRow> tokens, ZetaParams params, int d,
+                                                     int partitions) {
+        boolean causal = params.causal();
+        Dataset<WindowRow> sorted = sortedWindowRows(tokens, params, d, partitions)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<WindowRow> sortedRdd = sorted.javaRDD();
+        HaloRule rule = new HaloRule(causal, params.chunkSize(), params.halfWindow());
+        List<WindowStage.Summary> summaries = sortedRdd
+                .mapPartitionsWithIndex((idx, it) -> List.of(WindowStage.summarize(idx, it, d, rule)).iterator(), true)
+                .collect();
+        Map<Integer, WindowStage.Halo> halos = WindowStage.assembleHalos(summaries, d);
+        Broadcast<Map<Integer, WindowStage.Halo>> bc =
+                JavaSparkContext.fromSparkContext(tokens.sparkSession().sparkContext()).broadcast(halos);
+        int k = params.k();
+        int half = params.halfWindow();
+        long m = params.chunkSize();
+        JavaRDD<CandRow> cands = sortedRdd.mapPartitionsWithIndex(
+                (idx, it) -> WindowStage.scan(it, bc.value().get(idx), d, k, half, m, causal), true);
+        return tokens.sparkSession().createDataset(cands.rdd(), bean(CandRow.class));
+    }
+
+    /** The rows one token contributes to the window stage (docs/ALGORITHM.md, nested levels). */
+    static List<WindowRow> windowRows(CodedToken t, int curves, boolean causal) {
+        List<WindowRow> out = new ArrayList<>();
+        long chunk = t.getChunk();
+        if (causal) {
+            int topLevel = NestedLevels.queryLevel(t.getMaxChunk());
+            int qLevel = NestedLevels.queryLevel(chunk);
+            if (qLevel >= 1) {
+                for (int c = 0; c < curves; c++) {
+                    out.add(windowRow(t.getSeq(), qLevel, c, t.getQcodes()[c], 1, t.getPos(), t.getQ()));
+                }
+            }
+            for (int level = Math.max(1, NestedLevels.minKeyLevel(chunk)); level <= topLevel; level++) {
+                for (int c = 0; c < curves; c++) {
+                    out.add(windowRow(t.getSeq(), level, c, t.getKcodes()[c], 0, t.getPos(), t.getK()));
+                }
+            }
+        } else {
+            for (int c = 0; c < curves; c++) {
+                out.add(windowRow(t.getSeq(), 1, c, t.getQcodes()[c], 1, t.getPos(), t.getQ()));
+                out.add(windowRow(t.getSeq(), 1, c, t.getKcodes()[c], 0, t.getPos(), t.getK()));
+            }
+        }
+        return out;
+    }
+
+    private static WindowRow windowRow(String seq, int level, int curve, long code, int tag, long pos, float[] vec) {
+        WindowRow r = new WindowRow();
+        r.setSeq(seq);
+        r.setLevel(level);
+        r.setCurve(curve);
+        r.setCode(code);
+        r.setTag(tag);
+        r.setPos(pos);
+        r.setVec(vec);
+        return r;
+    }
+
+    // ---------------------------------------------------------------- exact: blocked brute force
+
+    private static Dataset<CandRow> exactCandidates(Dataset<TokenRow> tokens, ZetaParams params, int d,
+                                                    int partitions) {
+        boolean causal = params.causal();
+        Dataset<Row> meta = tokens.groupBy("seq").agg(max("pos").as("maxPos"));
+        Dataset<CodedToken> withMax = tokens.toDF().join(meta, "seq")
+                .select(col("seq"), col("pos"), col("chunk"), expr("maxPos div " + EXACT_BLOCK).as("maxChunk"),
+                        col("q"), col("k"), lit(null).cast("array<bigint>").as("qcodes"),
+                        lit(null).cast("array<bigint>").as("kcodes"))
+                .as(bean(CodedToken.class));
+        Dataset<WindowRow> rows = withMax.flatMap(
+                (FlatMapFunction<CodedToken, WindowRow>) t -> blockRows(t, causal).iterator(), bean(WindowRow.class));
+        int k = params.k();
+        long m = params.chunkSize();
+        return rows.repartition(partitions, col("seq"), col("level"), col("curve"))
+                .sortWithinPartitions("seq", "level", "curve", "tag", "pos")
+                .mapPartitions((MapPartitionsFunction<WindowRow, CandRow>) it ->
+                        WindowStage.scan(it, null, d, k, Integer.MAX_VALUE, m, causal), bean(CandRow.class));
+    }
+
+    /**
+     * Brute-force block rows: group (seq, query block, key block) holds the key block's keys and the
+     * query block's queries; the window scan with an unbounded half-window then scores every key
+     * outside the query's own chunk (the own chunk is scored in the final stage).
+     */
+    static List<WindowRow> blockRows(CodedToken t, boolean causal) {
+        List<WindowRow> out = new ArrayList<>();
+        long block = t.getPos() / EXACT_BLOCK;
+        long last = t.getMaxChunk();
+        long qFrom = causal ? block : 0;
+        for (long qb = qFrom; qb <= last; qb++) {
+            out.add(windowRow(t.getSeq(), (int) qb, (int) block, 0L, 0, t.getPos(), t.getK()));
+        }
+        long kTo = causal ? block : last;
+        for (long kb = 0; kb <= kTo; kb++) {
+            out.add(windowRow(t.getSeq(), (int) block, (int) kb, 0L, 1, t.getPos(), t.getQ()));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- mean slot
+
+    private static Dataset<GroupRow> offsets(Dataset<TokenRow> tokens, ZetaParams params, int d, int dv,
+                                             int partitions) {
+        long m = params.chunkSize();
+        Dataset<ChunkSumRow> chunkTotals = tokens.repartition(partitions, col("seq"), col("chunk"))
+                .sortWithinPartitions("seq", "chunk", "pos")
+                .mapPartitions((MapPartitionsFunction<TokenRow, ChunkSumRow>) it ->
+                        MeanSlotStages.chunkTotals(it, d, dv), bean(ChunkSumRow.class))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Column superBlock = expr("chunk div " + m);
+        Dataset<ChunkSumRow> bySuper = chunkTotals.repartition(partitions, col("seq"), superBlock)
+                .sortWithinPartitions("seq", "chunk");
+        Dataset<ChunkSumRow> superTotals = bySuper.mapPartitions((MapPartitionsFunction<ChunkSumRow, ChunkSumRow>) it ->
+                MeanSlotStages.prefixWithin(it, m, true), bean(ChunkSumRow.class));
+        Dataset<ChunkSumRow> bySeq = superTotals.repartition(partitions, col("seq")).sortWithinPartitions("seq", "chunk");
+        if (!params.causal()) {
+            Dataset<ChunkSumRow> totals = bySeq.mapPartitions((MapPartitionsFunction<ChunkSumRow, ChunkSumRow>) it ->
+                    MeanSlotStages.prefixWithin(it, 0, true), bean(ChunkSumRow.class));
+            return chunkTotals.select(col("seq"), col("chunk"))
+                    .join(totals.select(col("seq"), col("count"), col("sum")), "seq")
+                    .as(bean(OffsetRow.class))
+                    .map((MapFunction<OffsetRow, GroupRow>) ZetaPlan::offsetGroupRow, bean(GroupRow.class));
+        }
+        Dataset<Row> chunkPrefix = bySuper.mapPartitions((MapPartitionsFunction<ChunkSumRow, ChunkSumRow>) it ->
+                MeanSlotStages.prefixWithin(it, m, false), bean(ChunkSumRow.class)).toDF()
+                .withColumn("sb", superBlock);
+        Dataset<Row> superPrefix = bySeq.mapPartitions((MapPartitionsFunction<ChunkSumRow, ChunkSumRow>) it ->
+                MeanSlotStages.prefixWithin(it, 0, false), bean(ChunkSumRow.class)).toDF()
+                .select(col("seq"), col("chunk").as("sb"), col("count").as("superCount"), col("sum").as("superSum"));
+        return chunkPrefix.join(superPrefix, names("seq", "sb"))
+                .map((MapFunction<Row, GroupRow>) r -> {
+                    double[] a = toDoubles(r.getAs("superSum"));
+                    double[] b = toDoubles(r.getAs("sum"));
+                    double[] ab = new double[a.length];
+                    for (int i = 0; i < a.length; i++) {
+                        ab[i] = a[i] + b[i];
+                    }
+                    GroupRow g = new GroupRow();
+                    g.setSeq(r.getAs("seq"));
+                    g.setChunk(r.<Long>getAs("chunk"));
+                    g.setTag(0);
+                    g.setPos(-1L);
+                    g.setCount(r.<Long>getAs("superCount") + r.<Long>getAs("count"));
+                    g.setSum(ab);
+                    return g;
+                }, bean(GroupRow.class));
+    }
+
+    static scala.collection.immutable.Seq<String> names(String... names) {
+        return scala.jdk.javaapi.CollectionConverters.asScala(List.of(names)).toList();
+    }
+
+    private static double[] toDoubles(Object seq) {
+        scala.collection.Seq<?> s = (scala.collection.Seq<?>) seq;
+        double[] out = new double[s.length()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (Double) s.apply(i);
+        }
+        return out;
+    }
+
+    private static GroupRow offsetGroupRow(OffsetRow o) {
+        GroupRow g = new GroupRow();
+        g.setSeq(o.getSeq());
+        g.setChunk(o.getChunk());
+        g.setTag(0);
+        g.setPos(-1L);
+        g.setCount(o.getCount());
+        g.setSum(o.getSum());
+        return g;
     }
 }

@@ -1,0 +1,64 @@
+package io.zetaspark.job.rows;
+
+/** A validated token: sequence key (as a string), position, its chunk, q, k and v. Java bean for Spark's bean encoder (primitive arrays decode without boxing). */
+public class TokenRow implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private String seq;
+    private long pos;
+    private long chunk;
+    private float[] q;
+    private float[] k;
+    private float[] v;
+
+    public TokenRow() {
+    }
+
+    public String getSeq() {
+        return seq;
+    }
+
+    public void setSeq(String value) {
+        this.seq = value;
+    }
+
+    public long getPos() {
+        return pos;
+    }
+
+    public void setPos(long value) {
+        this.pos = value;
+    }
+
+    public long getChunk() {
+        return chunk;
+    }
+
+    public void setChunk(long value) {
+        this.chunk = value;
+    }
+
+    public float[] getQ() {
+        return q;
+    }
+
+    public void setQ(float[] value) {
+        this.q = value;
+    }
+
+    public float[] getK() {
+        return k;
+    }
+
+    public void setK(float[] value) {
+        this.k = value;
+    }
+
+    public float[] getV() {
+        return v;
+    }
+
+    public void setV(float[] value) {
+        this.v = value;
+    }
+}

@@ -1,0 +1,123 @@
+package io.zetaspark.job;
+
+import io.zetaspark.kernels.AttentionResult;
+import io.zetaspark.kernels.TokenSequence;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** Builds input DataFrames from in-memory sequences and compares plan output with engine output. */
+final class PlanFixtures {
+    static final StructType SCHEMA = new StructType()
+            .add("seq", DataTypes.StringType, false)
+            .add("pos", DataTypes.LongType, false)
+            .add("q", DataTypes.createArrayType(DataTypes.FloatType, false), false)
+            .add("k", DataTypes.createArrayType(DataTypes.FloatType, false), false)
+            .add("v", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+
+    private PlanFixtures() {
+    }
+
+    static SparkSession spark() {
+        return SparkSession.builder()
+                .master("local[2]")
+                .appName("zeta-spark-tests")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "4")
+                .config("spark.driver.host", "127.0.0.1")
+                .getOrCreate();
+    }
+
+    static List<Row> rows(String seq, TokenSequence s) {
+        int d = s.d();
+        int dv = s.dv();
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < s.size(); i++) {
+            rows.add(RowFactory.create(seq, s.pos()[i], Arrays.copyOfRange(s.q(), i * d, i * d + d),
+                    Arrays.copyOfRange(s.k(), i * d, i * d + d), Arrays.copyOfRange(s.v(), i * dv, i * dv + dv)));
+        }
+        return rows;
+    }
+
+    /** A DataFrame of the given rows in a seeded random order over the given number of partitions. */
+    static Dataset<Row> frame(SparkSession spark, List<Row> rows, int partitions, long shuffleSeed) {
+        List<Row> copy = new ArrayList<>(rows);
+        if (shuffleSeed != 0) {
+            Collections.shuffle(copy, new Random(shuffleSeed));
+        }
+        return spark.createDataFrame(copy, SCHEMA).repartition(partitions);
+    }
+
+    /** Output rows keyed by "seq/pos". */
+    static Map<String, Row> byKey(Dataset<Row> out) {
+        Map<String, Row> m = new HashMap<>();
+        for (Row r : out.collectAsList()) {
+            m.put(r.getAs("seq") + "/" + r.getAs("pos"), r);
+        }
+        return m;
+    }
+
+    static float[] floats(Row r, String col) {
+        List<Object> l = r.getList(r.fieldIndex(col));
+        float[] f = new float[l.size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (Float) l.get(i);
+        }
+        return f;
+    }
+
+    static long[] longs(Row r, String col) {
+        List<Object> l = r.getList(r.fieldIndex(col));
+        long[] f = new long[l.size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (Long) l.get(i);
+        }
+        return f;
+    }
+
+    /** Asserts the plan's rows for one sequence equal the engine's result bit for bit; returns mismatches. */
+    static List<String> mismatches(String seq, AttentionResult expected, Map<String, Row> actual) {
+        List<String> bad = new ArrayList<>();
+        for (int i = 0; i < expected.size(); i++) {
+            long p = expected.pos[i];
+            Row r = actual.get(seq + "/" + p);
+            if (r == null) {
+                bad.add(seq + "/" + p + ": missing");
+                continue;
+            }
+            long[] nbr = longs(r, "nbr_pos");
+            long[] exp = expected.selection.positionsOf(i);
+            if (!Arrays.equals(nbr, exp)) {
+                bad.add(seq + "/" + p + ": nbr_pos " + Arrays.toString(nbr) + " expected " + Arrays.toString(exp));
+                continue;
+            }
+            if (!Arrays.equals(floats(r, "out"), expected.outOf(i))) {
+                bad.add(seq + "/" + p + ": out " + Arrays.toString(floats(r, "out")) + " expected "
+                        + Arrays.toString(expected.outOf(i)));
+                continue;
+            }
+            if (!Arrays.equals(floats(r, "nbr_w"), expected.weightsOf(i))) {
+                bad.add(seq + "/" + p + ": nbr_w differs");
+                continue;
+            }
+            double nn = r.getAs("nn_dist");
+            if (Double.doubleToLongBits(nn) != Double.doubleToLongBits(expected.nnDist[i])) {
+                bad.add(seq + "/" + p + ": nn_dist " + nn + " expected " + expected.nnDist[i]);
+            }
+        }
+        if (actual.size() < expected.size()) {
+            bad.add("fewer rows than tokens");
+        }
+        return bad;
+    }
+}
