@@ -1,10 +1,12 @@
 package io.zetaspark.job;
 
+import io.zetaspark.kernels.RecallEvaluator;
 import io.zetaspark.kernels.ZetaParams;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,6 +48,15 @@ public final class RunCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     String device;
 
+    @Option(names = "--evaluate", paramLabel = "N", defaultValue = "0",
+            description = "After writing, evaluate N seeded sample queries against the exact oracle and report "
+                    + "recall@k and the output error (needs the nbr_pos column). 0: no evaluation. Default: ${DEFAULT-VALUE}.")
+    int evaluate;
+
+    @Option(names = "--sample-seed", paramLabel = "S", defaultValue = "1",
+            description = "Seed that picks the evaluated queries. Default: ${DEFAULT-VALUE}.")
+    long sampleSeed;
+
     @Mixin
     OperatorOptions operator;
 
@@ -65,6 +76,12 @@ public final class RunCommand implements Callable<Integer> {
         DataFormat outFormat = outputFormat == null ? inFormat : DataFormat.parse(outputFormat);
         ZetaParams params = operator.toParams();
         ZetaColumns cols = operator.toColumns();
+        if (evaluate < 0) {
+            throw new IllegalArgumentException("--evaluate must be >= 0, got " + evaluate);
+        }
+        if (evaluate > 0 && cols.nbrPos().isEmpty()) {
+            throw new IllegalArgumentException("--evaluate needs the nbr_pos output column (--nbr-pos-col is empty)");
+        }
         try (SparkSessions.Handle h = SparkSessions.open("zeta-spark run", sparkOptions)) {
             AtomicOutput.checkTarget(h.spark(), output, overwrite); // before any job
             long t0 = System.nanoTime();
@@ -76,11 +93,22 @@ public final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("zeta run: input " + in + "; engine: cpu"
                     + (dev == Device.AUTO ? " (no GPU engine available)" : "") + "; " + params);
             Dataset<Row> result = Zeta.attention(in, params, cols);
+            if (evaluate > 0) {
+                // the evaluation reads the result again: keep it instead of recomputing the plan
+                result = result.persist(StorageLevel.MEMORY_AND_DISK());
+            }
             AtomicOutput.write(result, output, outFormat, overwrite);
             double secs = (System.nanoTime() - t0) / 1e9;
-            spec.commandLine().getOut().println(String.format(Locale.ROOT,
-                    "zeta run: %d tokens, %d sequences, %.2f s, %.0f tokens/s; wrote %s to %s",
-                    in.rows(), in.sequences(), secs, in.rows() / secs, outFormat.sparkName(), output));
+            String summary = String.format(Locale.ROOT, "zeta run: %d tokens, %d sequences, %.2f s, %.0f tokens/s",
+                    in.rows(), in.sequences(), secs, in.rows() / secs);
+            if (evaluate > 0) {
+                long t1 = System.nanoTime();
+                RecallEvaluator ev = ZetaEvaluation.evaluate(in.dataset(), result, params, cols, evaluate, sampleSeed);
+                result.unpersist();
+                summary += String.format(Locale.ROOT, "; %s (evaluation %.2f s)", EvaluateCommand.describe(ev, params),
+                        (System.nanoTime() - t1) / 1e9);
+            }
+            spec.commandLine().getOut().println(summary + "; wrote " + outFormat.sparkName() + " to " + output);
         }
         return 0;
     }

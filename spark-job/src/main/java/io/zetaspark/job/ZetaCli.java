@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
  * what), 1 any other failure.
  */
 @Command(name = "zeta", description = "ZETA attention (Z-order curves for top-k attention) on Apache Spark.",
-        subcommands = {RunCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, GenerateCommand.class, EvaluateCommand.class, CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND", usageHelpAutoWidth = true)
 public final class ZetaCli implements Runnable {
     @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
@@ -23,7 +23,7 @@ public final class ZetaCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run or generate");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, generate or evaluate");
     }
 
     public static void main(String[] args) {

@@ -21,6 +21,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,7 +59,7 @@ class ZetaCliTest {
     void helpListsTheCommands() {
         Result r = cli("--help");
         assertEquals(0, r.code());
-        assertTrue(r.out().contains("run") && r.out().contains("generate"), r.out());
+        assertTrue(r.out().contains("run") && r.out().contains("generate") && r.out().contains("evaluate"), r.out());
         Result none = cli();
         assertEquals(2, none.code());
         assertTrue(none.err().contains("a command is required"), none.err());
@@ -202,6 +203,29 @@ class ZetaCliTest {
                     r.err());
             assertEquals(List.of("tokens"), entries());
         }
+    }
+
+    @Test
+    void evaluationReportsRecall() throws IOException {
+        String in = dir.resolve("tokens").toString();
+        assertEquals(0, cli("generate", "--output", in, "--tokens", "2000", "--sequences", "2", "--dv", "3",
+                "--kind", "ties").code());
+        Assumptions.assumeTrue(PlanStatus.ready(), "ZetaPlan.transform is still a stub");
+        // the exact oracle must score a perfect recall: a check that can fail
+        Result exact = cli("evaluate", "--input", in, "--sample", "40", "--exact", "--k", "8");
+        assertEquals(0, exact.code(), exact.err());
+        assertTrue(exact.out().matches("(?s)zeta evaluate: 2000 tokens, 2 sequences; recall@8 1\\.0000 over 40 queries .*"),
+                exact.out());
+        String out = dir.resolve("att").toString();
+        Result run = cli("run", "--input", in, "--output", out, "--evaluate", "30", "--chunk-size", "64", "--window", "16");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().matches("(?s)zeta run: 2000 tokens, 2 sequences, .* tokens/s; recall@32 [01]\\.\\d{4} over 30 "
+                + "queries .*; wrote parquet to .*"), run.out());
+        Result noNbr = cli("run", "--input", in, "--output", dir.resolve("x").toString(), "--evaluate", "5",
+                "--nbr-pos-col", "");
+        assertEquals(2, noNbr.code());
+        assertTrue(noNbr.err().contains("--evaluate needs the nbr_pos output column"), noNbr.err());
+        assertEquals(List.of("att", "tokens"), entries());
     }
 
     @Test
