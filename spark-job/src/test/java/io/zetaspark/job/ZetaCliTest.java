@@ -123,6 +123,38 @@ class ZetaCliTest {
     }
 
     @Test
+    void textKindReadsTheRealDataOrSaysWhatIsMissing() throws IOException {
+        Result missing = cli("generate", "--kind", "text", "--data-dir", dir.resolve("nowhere").toString(),
+                "--output", dir.resolve("text").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("nowhere does not exist; the text kind needs war-and-peace.txt and "
+                + "glove-twitter-25d-top12k.txt"), missing.err());
+        Files.createDirectories(dir.resolve("half"));
+        Files.writeString(dir.resolve("half").resolve("war-and-peace.txt"), "*** START\nhello\n*** END\n");
+        Result half = cli("generate", "--kind", "text", "--data-dir", dir.resolve("half").toString(),
+                "--output", dir.resolve("text").toString());
+        assertEquals(2, half.code());
+        assertTrue(half.err().contains("lacks glove-twitter-25d-top12k.txt"), half.err());
+        assertFalse(Files.exists(dir.resolve("text")));
+
+        Assumptions.assumeTrue(io.zetaspark.kernels.TextSequenceLoader.locateDataDir().isPresent(),
+                "no shared/data beside the checkout");
+        String out = dir.resolve("text").toString();
+        Result r = cli("generate", "--kind", "text", "--tokens", "3000", "--d", "3", "--output", out, "--partitions", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("zeta generate: 3000 tokens in 1 sequences (longest 3000), kind text from "), r.out());
+        ValidatedInput in = InputValidator.validate(SparkTestSession.get().read().parquet(out), ZetaColumns.defaults());
+        assertEquals(3000, in.rows());
+        assertEquals(3, in.d());
+        assertEquals(25, in.dv());
+        io.zetaspark.kernels.TokenSequence s = io.zetaspark.kernels.TextSequenceLoader.load(
+                io.zetaspark.kernels.TextSequenceLoader.locateDataDir().get(), 3, 3000);
+        Row r17 = in.dataset().where("pos = 17").first();
+        assertEquals(List.of(s.q()[51], s.q()[52], s.q()[53]), r17.getList(2));
+        assertEquals(r17.getList(2), r17.getList(3));
+    }
+
+    @Test
     void gpuDeviceIsAClearError() throws IOException {
         Result r = cli("run", "--input", dir.resolve("none").toString(), "--output", dir.resolve("out").toString(),
                 "--device", "gpu");
