@@ -30,7 +30,7 @@ EXECUTOR_MEMORY="${EXECUTOR_MEMORY:-512m}"
 
 if ! ls "$JARS"/zeta-spark-job-*.jar >/dev/null 2>&1 || ! ls "$JARS"/spark-core_*.jar >/dev/null 2>&1; then
   echo "standalone-cluster: building $JARS (mvn package, tests skipped)..." >&2
-  (cd "$ROOT" && mvn -B -ntp -q -Dstyle.color=never -pl spark-job -am package -DskipTests) >&2
+  (cd "$ROOT" && mvn -B -ntp -q -Dstyle.color=never -pl spark-job -am package -DskipTests) 2>&1 | sed -e 's/\x1b\[0m//g' >&2   # Debian's Maven 3.8 prints stray colour resets
 fi
 
 # shellcheck disable=SC2207
