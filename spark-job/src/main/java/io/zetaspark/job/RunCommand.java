@@ -119,6 +119,4 @@ public final class RunCommand implements Callable<Integer> {
         }
         return 0;
     }
-
-    }
 }
