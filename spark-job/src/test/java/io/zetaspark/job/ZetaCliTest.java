@@ -159,7 +159,7 @@ class ZetaCliTest {
         Result r = cli("run", "--input", dir.resolve("none").toString(), "--output", dir.resolve("out").toString(),
                 "--device", "gpu");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--device gpu: no usable GPU: "), r.err());
+        assertTrue(r.err().contains("engine=gpu requested but no usable GPU: "), r.err());
         assertEquals(List.of(), entries());
     }
 
