@@ -52,6 +52,7 @@ public final class PlanBenchmark {
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "8")
                 .config("spark.driver.memory", "8g")
+                .config("spark.sql.adaptive.autoBroadcastJoinThreshold", "512m")
                 .getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
         Path dir = Files.createTempDirectory("zeta-bench");
@@ -80,7 +81,7 @@ public final class PlanBenchmark {
         double zeta = zetaTimes.stream().mapToDouble(Double::doubleValue).min().orElse(0);
         StringBuilder md = new StringBuilder();
         md.append("## Spark job: one sequence vs a plain global sort\n\n");
-        md.append(String.format(Locale.ROOT, "Machine: %d cores, JDK %s, master %s, spark.sql.shuffle.partitions=8, %s. "
+        md.append(String.format(Locale.ROOT, "Machine: %d cores, JDK %s, master %s, spark.sql.shuffle.partitions=8, spark.sql.adaptive.autoBroadcastJoinThreshold=512m, %s. "
                         + "One sequence of %,d tokens (Gaussian, d=3, dv=%d), default parameters (k=32, 4 curves, W=192, M=256). "
                         + "Both read the same Parquet input and write to Spark's `noop` sink; minimum of %d runs after a warm-up.%n%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), master,
@@ -89,7 +90,7 @@ public final class PlanBenchmark {
         md.append(String.format(Locale.ROOT, "| plain global sort of the token rows | %.1f | %s | %,.0f |%n", sort, sortTimes, n / sort));
         md.append(String.format(Locale.ROOT, "| ZETA attention, default mode | %.1f | %s | %,.0f |%n", zeta, zetaTimes, n / zeta));
         md.append(String.format(Locale.ROOT, "%nRatio ZETA / global sort: **%.1f×**.%n%n"
-                + "Command: `bin/zeta-bench-plan %d %d %d %s`%n", zeta / sort, n, dv, runs, master));
+                + "Command: `bin/zeta bench-plan %d %d %d %s`%n", zeta / sort, n, dv, runs, master));
         System.out.print(md);
         BenchmarkReport.replaceSection(report, "## Spark job: one sequence vs a plain global sort", md.toString());
         spark.stop();
