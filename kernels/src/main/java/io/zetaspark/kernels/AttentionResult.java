@@ -13,7 +13,8 @@ public final class AttentionResult {
     public final float[] nbrW;
     public final double[] nnDist;
 
-    AttentionResult(long[] pos, int dv, float[] out, Selection selection, float[] nbrW, double[] nnDist) {
+    /** Wraps computed outputs (engines outside this package, such as the GPU engine, build results too). */
+    public AttentionResult(long[] pos, int dv, float[] out, Selection selection, float[] nbrW, double[] nnDist) {
         this.pos = pos;
         this.dv = dv;
         this.out = out;

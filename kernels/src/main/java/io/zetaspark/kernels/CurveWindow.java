@@ -42,26 +42,68 @@ public final class CurveWindow {
     public static int collect(long[] keyPos, float[] keyVec, int[] keyId, int d, int from, int to, int ins,
                               long cutLo, long cutHi, int half, float[] q, int qOff,
                               TopK top, int[] stamp, int stampValue) {
+        return collect(null, keyPos, keyVec, keyId, d, from, to, ins, cutLo, cutHi, half, q, qOff, top, stamp,
+                stampValue);
+    }
+
+    /**
+     * As {@link #collect(long[], float[], int[], int, int, int, int, long, long, int, float[], int, TopK, int[], int)},
+     * with the keys' codes: inside a run of equal codes the keys are sorted by position, so the
+     * ineligible positions {@code [cutLo, cutHi)} form one contiguous stretch of it, which the walk
+     * jumps over by binary search instead of stepping through it. Real text repeats words, and every
+     * repetition of a word has the same code; without the jump a frequent word's query would step
+     * over all later copies of itself. The jump skips only ineligible keys, so the result is the same.
+     */
+    public static int collect(long[] codes, long[] keyPos, float[] keyVec, int[] keyId, int d, int from, int to,
+                              int ins, long cutLo, long cutHi, int half, float[] q, int qOff,
+                              TopK top, int[] stamp, int stampValue) {
         int walked = 0;
         int taken = 0;
-        for (int i = ins - 1; i >= from && taken < half; i--) {
+        int i = ins - 1;
+        while (i >= from && taken < half) {
             walked++;
             long p = keyPos[i];
             if (p < cutLo || p >= cutHi) {
                 taken++;
                 offer(keyPos, keyVec, keyId, d, i, q, qOff, top, stamp, stampValue);
+                i--;
+            } else if (codes != null && i > from && codes[i - 1] == codes[i] && keyPos[i - 1] >= cutLo) {
+                // first index of this code run with pos >= cutLo; everything from there to i is ineligible
+                i = lowerBound(codes, keyPos, from, i, codes[i], cutLo) - 1;
+            } else {
+                i--;
             }
         }
         taken = 0;
-        for (int i = ins; i < to && taken < half; i++) {
+        i = ins;
+        while (i < to && taken < half) {
             walked++;
             long p = keyPos[i];
             if (p < cutLo || p >= cutHi) {
                 taken++;
                 offer(keyPos, keyVec, keyId, d, i, q, qOff, top, stamp, stampValue);
+                i++;
+            } else if (codes != null && i + 1 < to && codes[i + 1] == codes[i] && keyPos[i + 1] < cutHi) {
+                // first index of this code run with pos >= cutHi (or the run's end)
+                i = lowerBound(codes, keyPos, i + 1, to, codes[i], cutHi);
+            } else {
+                i++;
             }
         }
         return walked;
+    }
+
+    /** First index in [lo, hi) whose (code, pos) is not below (code, pos) in lexicographic order. */
+    static int lowerBound(long[] codes, long[] keyPos, int lo, int hi, long code, long pos) {
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (codes[mid] < code || (codes[mid] == code && keyPos[mid] < pos)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     private static void offer(long[] keyPos, float[] keyVec, int[] keyId, int d, int i, float[] q, int qOff,

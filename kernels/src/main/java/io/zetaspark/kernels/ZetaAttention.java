@@ -61,7 +61,7 @@ public final class ZetaAttention {
         TopK top = new TopK(kk);
         int[] stamp = new int[n];
         int stampValue = 0;
-        LevelRuns runs = null;
+        SortedKeyRun[] runs = null;
         int runsLevel = -1;
         int chunkStart = 0; // index of the first token of the current query's chunk
         long walked = 0;
@@ -85,7 +85,7 @@ public final class ZetaAttention {
                 keyCount = n;
             }
             if (keyCount > 0 && level != runsLevel) {
-                runs = new LevelRuns(kCodes, k, d, curves, keyCount, pos);
+                runs = SortedKeyRun.forLevel(kCodes, k, d, curves, keyCount, pos);
                 runsLevel = level;
             }
             stampValue++;
@@ -102,9 +102,9 @@ public final class ZetaAttention {
                 long cutLo = chunk * m;
                 long cutHi = causal || cutLo > Long.MAX_VALUE - m ? Long.MAX_VALUE : cutLo + m;
                 for (int c = 0; c < curves; c++) {
-                    long[] codes = runs.codes[c];
-                    int ins = CurveWindow.insertionPoint(codes, 0, keyCount, qCodes[i * curves + c]);
-                    walked += CurveWindow.collect(runs.pos[c], runs.vec[c], runs.id[c], d, 0, keyCount, ins,
+                    SortedKeyRun run = runs[c];
+                    int ins = CurveWindow.insertionPoint(run.codes, 0, keyCount, qCodes[i * curves + c]);
+                    walked += CurveWindow.collect(run.codes, run.pos, run.vec, run.id, d, 0, keyCount, ins,
                             cutLo, cutHi, half, q, i * d, top, stamp, stampValue);
                 }
             }
@@ -128,44 +128,6 @@ public final class ZetaAttention {
             }
         }
         return lo;
-    }
-
-    /** The (code, pos)-sorted key copies of one level, one run per curve. */
-    private static final class LevelRuns {
-        final long[][] codes;
-        final long[][] pos;
-        final float[][] vec;
-        final int[][] id;
-
-        LevelRuns(long[] kCodes, float[] k, int d, int curves, int keyCount, long[] allPos) {
-            codes = new long[curves][keyCount];
-            pos = new long[curves][keyCount];
-            vec = new float[curves][keyCount * d];
-            id = new int[curves][];
-            long[] key = new long[keyCount];
-            int[] tmp = new int[keyCount];
-            for (int c = 0; c < curves; c++) {
-                for (int i = 0; i < keyCount; i++) {
-                    key[i] = kCodes[i * curves + c];
-                }
-                int[] order = new int[keyCount];
-                for (int i = 0; i < keyCount; i++) {
-                    order[i] = i;
-                }
-                // stable sort of indices already in position order gives (code, pos) order
-                LongIndexSort.sortIndices(key, order, 0, keyCount, tmp);
-                long[] cc = codes[c];
-                long[] pp = pos[c];
-                float[] vv = vec[c];
-                for (int r = 0; r < keyCount; r++) {
-                    int t = order[r];
-                    cc[r] = key[t];
-                    pp[r] = allPos[t];
-                    System.arraycopy(k, t * d, vv, r * d, d);
-                }
-                id[c] = order;
-            }
-        }
     }
 
     /**

@@ -3,11 +3,12 @@ package io.zetaspark.job;
 import java.io.Serializable;
 import java.util.Arrays;
 
-/** A growable run of keys (position + d floats) on primitive arrays, for the window stage. */
+/** A growable run of keys (code, position, d floats) on primitive arrays, for the window stage. */
 final class KeyBuffer implements Serializable {
     private static final long serialVersionUID = 1L;
 
     final int d;
+    long[] code;
     long[] pos;
     float[] vec;
     int size;
@@ -15,6 +16,7 @@ final class KeyBuffer implements Serializable {
     KeyBuffer(int d, int capacity) {
         this.d = d;
         this.pos = new long[Math.max(4, capacity)];
+        this.code = new long[pos.length];
         this.vec = new float[pos.length * d];
     }
 
@@ -22,12 +24,14 @@ final class KeyBuffer implements Serializable {
         size = 0;
     }
 
-    void add(long p, float[] v, int off) {
+    void add(long c, long p, float[] v, int off) {
         if (size == pos.length) {
             int cap = pos.length * 2;
+            code = Arrays.copyOf(code, cap);
             pos = Arrays.copyOf(pos, cap);
             vec = Arrays.copyOf(vec, cap * d);
         }
+        code[size] = c;
         pos[size] = p;
         System.arraycopy(v, off, vec, size * d, d);
         size++;
@@ -35,7 +39,7 @@ final class KeyBuffer implements Serializable {
 
     void addAll(KeyBuffer other) {
         for (int i = 0; i < other.size; i++) {
-            add(other.pos[i], other.vec, i * d);
+            add(other.code[i], other.pos[i], other.vec, i * d);
         }
     }
 
@@ -43,7 +47,7 @@ final class KeyBuffer implements Serializable {
     KeyBuffer slice(int from, int to) {
         KeyBuffer b = new KeyBuffer(d, to - from);
         for (int i = from; i < to; i++) {
-            b.add(pos[i], vec, i * d);
+            b.add(code[i], pos[i], vec, i * d);
         }
         return b;
     }

@@ -2,6 +2,8 @@ package io.zetaspark.job;
 
 import io.zetaspark.kernels.RecallEvaluator;
 import io.zetaspark.kernels.ZetaParams;
+import io.zetaspark.kernels.gpu.EngineChoice;
+import io.zetaspark.kernels.gpu.EngineDecision;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
@@ -18,7 +20,6 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true, sortOptions = false)
 public final class RunCommand implements Callable<Integer> {
     /** Where the plan runs. Only the CPU plan exists so far. */
-    enum Device { AUTO, CPU, GPU }
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -44,8 +45,8 @@ public final class RunCommand implements Callable<Integer> {
     boolean overwrite;
 
     @Option(names = "--device", paramLabel = "DEV", defaultValue = "auto",
-            description = "auto, cpu or gpu. Only the CPU engine exists so far: auto runs on the CPU, gpu is an error. "
-                    + "Default: ${DEFAULT-VALUE}.")
+            description = "Window-stage engine: auto (the CUDA kernel where a GPU works, else the CPU), cpu, or gpu "
+                    + "(fails with the reason when no GPU is usable). Default: ${DEFAULT-VALUE}.")
     String device;
 
     @Option(names = "--evaluate", paramLabel = "N", defaultValue = "0",
@@ -68,10 +69,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Device dev = parseDevice(device);
-        if (dev == Device.GPU) {
-            throw new IllegalStateException("no GPU engine available: --device gpu cannot run yet; use --device cpu or auto");
-        }
+        EngineChoice engine = EngineChoice.parse(device);
         DataFormat inFormat = DataFormat.parse(format);
         DataFormat outFormat = outputFormat == null ? inFormat : DataFormat.parse(outputFormat);
         ZetaParams params = operator.toParams();
@@ -84,14 +82,21 @@ public final class RunCommand implements Callable<Integer> {
         }
         try (SparkSessions.Handle h = SparkSessions.open("zeta-spark run", sparkOptions)) {
             AtomicOutput.checkTarget(h.spark(), output, overwrite); // before any job
+            String engineNote = engine.toString();
+            if (h.spark().sparkContext().isLocal()) {
+                // local executors share this JVM: decide here (gpu without a usable GPU throws with
+                // the reason) before any job
+                EngineDecision decision = engine.decide();
+                engineNote = decision.engine() + " (" + decision.reason() + ")";
+            }
+            h.spark().conf().set(ZetaPlan.DEVICE_CONF, engine.toString());
             long t0 = System.nanoTime();
             Dataset<Row> raw = InputFiles.read(h.spark(), input, inFormat, cols);
             ValidatedInput in = InputValidator.validate(raw, cols, params);
             if (in.isEmpty()) {
                 throw new IllegalArgumentException("input " + input + " has no rows");
             }
-            spec.commandLine().getErr().println("zeta run: input " + in + "; engine: cpu"
-                    + (dev == Device.AUTO ? " (no GPU engine available)" : "") + "; " + params);
+            spec.commandLine().getErr().println("zeta run: input " + in + "; window engine: " + engineNote + "; " + params);
             Dataset<Row> result = Zeta.attention(in, params, cols);
             if (evaluate > 0) {
                 // the evaluation reads the result again: keep it instead of recomputing the plan
@@ -111,13 +116,5 @@ public final class RunCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(summary + "; wrote " + outFormat.sparkName() + " to " + output);
         }
         return 0;
-    }
-
-    private static Device parseDevice(String s) {
-        try {
-            return Device.valueOf(s.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown device '" + s + "': expected auto, cpu or gpu", e);
-        }
     }
 }

@@ -2,8 +2,9 @@ package io.zetaspark.job;
 
 import io.zetaspark.job.rows.CandRow;
 import io.zetaspark.job.rows.WindowRow;
-import io.zetaspark.kernels.CurveWindow;
-import io.zetaspark.kernels.TopK;
+import io.zetaspark.kernels.WindowBatch;
+import io.zetaspark.kernels.gpu.EngineChoice;
+import io.zetaspark.kernels.gpu.GpuWindowBatch;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,7 +17,7 @@ import java.util.NoSuchElementException;
 
 /**
  * The executor side of the window stage: each partition of the (seq, level, curve, code, tag, pos)
- * sorted rows runs the kernels' {@link CurveWindow} rule over its runs, with halo rows borrowed
+ * sorted rows runs the kernels' window rule over its runs, with halo rows borrowed
  * from neighbouring partitions so that the answer never depends on where the range partitioner
  * cut (DESIGN.md §2). Two passes over the same cached partitions: {@link #summarize} finds each
  * partition's boundary keys, {@link #assembleHalos} (driver) chains them into per-partition halos,
@@ -89,9 +90,9 @@ final class WindowStage {
             if (r.getTag() != 0) {
                 continue;
             }
-            groupKeys.add(r.getPos(), r.getVec(), 0);
+            groupKeys.add(r.getCode(), r.getPos(), r.getVec(), 0);
             if (inFirst && !s.headSatisfied) {
-                s.head.add(r.getPos(), r.getVec(), 0);
+                s.head.add(r.getCode(), r.getPos(), r.getVec(), 0);
                 if (rule.counts(r.getLevel(), r.getPos()) && ++headCount >= rule.needed()) {
                     s.headSatisfied = true;
                 }
@@ -169,10 +170,25 @@ final class WindowStage {
         return b;
     }
 
-    /** Pass 3 (executors): per query and run, the top-k of its curve window, streamed run by run. */
+    /** One engine decision per executor JVM and choice (decided, and logged, once). */
+    private static final Map<EngineChoice, GpuWindowBatch> ENGINES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Queries per window batch handed to the engine (bounds the batch's output arrays). */
+    static final int BATCH = 1 << 16;
+
+    /**
+     * Pass 3 (executors): per query and run, the top-k of its curve window, streamed run by run and
+     * computed in batches by the engine the choice picks: the kernels' {@link WindowBatch} on the
+     * CPU (with codes, so runs of equal codes are jumped), or the CUDA window kernel through
+     * {@link GpuWindowBatch} (same answer; the decision and its reason are logged per task).
+     */
     static Iterator<CandRow> scan(Iterator<WindowRow> rows, Halo halo, int d, int k, int half, long chunkSize,
-                                  boolean causal) {
-        return new ScanIterator(new Peeking<>(rows), halo, d, k, half, chunkSize, causal);
+                                  boolean causal, EngineChoice engine) {
+        GpuWindowBatch gpu = engine == EngineChoice.CPU ? null : ENGINES.computeIfAbsent(engine, GpuWindowBatch::create);
+        if (gpu != null && !gpu.decision().gpu()) {
+            gpu = null;
+        }
+        return new ScanIterator(new Peeking<>(rows), halo, d, k, half, chunkSize, causal, gpu);
     }
 
     private static final class ScanIterator implements Iterator<CandRow> {
@@ -183,8 +199,8 @@ final class WindowStage {
         private final int half;
         private final long chunkSize;
         private final boolean causal;
+        private final GpuWindowBatch gpu;
         private final KeyBuffer keys;
-        private final TopK top;
         private boolean firstRun = true;
         private String seq;
         private long[] qPos = new long[64];
@@ -192,10 +208,19 @@ final class WindowStage {
         private int[] qIns = new int[64];
         private int qCount;
         private int qNext;
-        private final double[] distOut;
-        private final long[] posOut;
+        // the current batch: queries [batchFrom, batchFrom + batchSize) of the run
+        private int batchFrom;
+        private int batchSize;
+        private int[] bIns = new int[0];
+        private long[] bCutLo = new long[0];
+        private long[] bCutHi = new long[0];
+        private float[] bVec = new float[0];
+        private int[] bCount = new int[0];
+        private double[] bDist = new double[0];
+        private long[] bPos = new long[0];
 
-        ScanIterator(Peeking<WindowRow> rows, Halo halo, int d, int k, int half, long chunkSize, boolean causal) {
+        ScanIterator(Peeking<WindowRow> rows, Halo halo, int d, int k, int half, long chunkSize, boolean causal,
+                     GpuWindowBatch gpu) {
             this.rows = rows;
             this.halo = halo;
             this.d = d;
@@ -203,11 +228,9 @@ final class WindowStage {
             this.half = half;
             this.chunkSize = chunkSize;
             this.causal = causal;
+            this.gpu = gpu;
             this.keys = new KeyBuffer(d, 1024);
             this.qVec = new float[64 * d];
-            this.top = new TopK(k);
-            this.distOut = new double[k];
-            this.posOut = new long[k];
         }
 
         @Override
@@ -228,6 +251,8 @@ final class WindowStage {
             keys.clear();
             qCount = 0;
             qNext = 0;
+            batchFrom = 0;
+            batchSize = 0;
             if (firstRun && halo != null) {
                 keys.addAll(halo.prev);
             }
@@ -235,7 +260,7 @@ final class WindowStage {
             while (rows.hasNext() && sameGroup(rows.peek(), g)) {
                 WindowRow r = rows.next();
                 if (r.getTag() == 0) {
-                    keys.add(r.getPos(), r.getVec(), 0);
+                    keys.add(r.getCode(), r.getPos(), r.getVec(), 0);
                 } else {
                     if (qCount == qPos.length) {
                         qPos = Arrays.copyOf(qPos, qCount * 2);
@@ -253,24 +278,51 @@ final class WindowStage {
             }
         }
 
+        private void runBatch(int from) {
+            int n = Math.min(BATCH, qCount - from);
+            if (bIns.length < n) {
+                bIns = new int[n];
+                bCutLo = new long[n];
+                bCutHi = new long[n];
+                bVec = new float[n * d];
+                bCount = new int[n];
+                bDist = new double[n * k];
+                bPos = new long[n * k];
+            }
+            for (int j = 0; j < n; j++) {
+                long p = qPos[from + j];
+                long cutLo = (p / chunkSize) * chunkSize;
+                bIns[j] = qIns[from + j];
+                bCutLo[j] = cutLo;
+                bCutHi[j] = causal || cutLo > Long.MAX_VALUE - chunkSize ? Long.MAX_VALUE : cutLo + chunkSize;
+            }
+            System.arraycopy(qVec, from * d, bVec, 0, n * d);
+            if (gpu != null) {
+                gpu.run(d, half, k, keys.pos, keys.vec, 0, keys.size, n, bIns, bCutLo, bCutHi, bVec, bCount, bDist, bPos);
+            } else {
+                WindowBatch.run(keys.code, d, half, k, keys.pos, keys.vec, 0, keys.size, n, bIns, bCutLo, bCutHi, bVec,
+                        bCount, bDist, bPos);
+            }
+            batchFrom = from;
+            batchSize = n;
+        }
+
         @Override
         public CandRow next() {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
             int i = qNext++;
-            long p = qPos[i];
-            long cutLo = (p / chunkSize) * chunkSize;
-            long cutHi = causal || cutLo > Long.MAX_VALUE - chunkSize ? Long.MAX_VALUE : cutLo + chunkSize;
-            top.reset(k);
-            CurveWindow.collect(keys.pos, keys.vec, null, d, 0, keys.size, qIns[i], cutLo, cutHi, half,
-                    qVec, i * d, top, null, 0);
-            int n = top.drainSorted(distOut, posOut, null, 0);
+            if (i >= batchFrom + batchSize || i < batchFrom) {
+                runBatch(i);
+            }
+            int j = i - batchFrom;
+            int n = bCount[j];
             CandRow c = new CandRow();
             c.setSeq(seq);
-            c.setPos(p);
-            c.setDist(Arrays.copyOf(distOut, n));
-            c.setKpos(Arrays.copyOf(posOut, n));
+            c.setPos(qPos[i]);
+            c.setDist(Arrays.copyOfRange(bDist, j * k, j * k + n));
+            c.setKpos(Arrays.copyOfRange(bPos, j * k, j * k + n));
             return c;
         }
     }

@@ -11,7 +11,6 @@ import io.zetaspark.job.rows.CandRow;
 import io.zetaspark.job.rows.ChunkSumRow;
 import io.zetaspark.job.rows.CodedToken;
 import io.zetaspark.job.rows.GroupRow;
-import io.zetaspark.job.rows.NbrRow;
 import io.zetaspark.job.rows.OffsetRow;
 import io.zetaspark.job.rows.OutRow;
 import io.zetaspark.job.rows.TokenRow;
@@ -19,6 +18,7 @@ import io.zetaspark.job.rows.WindowRow;
 import io.zetaspark.kernels.NestedLevels;
 import io.zetaspark.kernels.ShiftedCurves;
 import io.zetaspark.kernels.ZetaParams;
+import io.zetaspark.kernels.gpu.EngineChoice;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -81,10 +81,23 @@ public final class ZetaPlan {
      * the input and the halo exchange); the returned Dataset is otherwise lazy.
      */
     public static Dataset<Row> transform(Dataset<Row> input, ZetaParams params, ZetaColumns cols) {
+        String device = input.sparkSession().conf().get(DEVICE_CONF, "auto");
+        return transform(input, params, cols, EngineChoice.parse(device));
+    }
+
+    /** Spark conf key of the window-stage engine: auto (default), cpu or gpu. */
+    public static final String DEVICE_CONF = "spark.zeta.device";
+
+    /**
+     * As {@link #transform(Dataset, ZetaParams, ZetaColumns)} with an explicit window-stage engine:
+     * {@code cpu}, {@code gpu} (tasks fail with the reason when their executor has no usable GPU)
+     * or {@code auto} (the GPU where it works, else the CPU; each executor logs its decision once).
+     */
+    public static Dataset<Row> transform(Dataset<Row> input, ZetaParams params, ZetaColumns cols, EngineChoice engine) {
         Prepared p = prepare(input, params, cols);
         Dataset<CandRow> far = params.exact()
-                ? exactCandidates(p.tokens, params, p.d, p.partitions)
-                : windowCandidates(p.tokens, params, p.d, p.partitions);
+                ? exactCandidates(p.tokens, params, p.d, p.partitions, engine)
+                : windowCandidates(p.tokens, params, p.d, p.partitions, engine);
         return finish(p, far, p.tokens, cols);
     }
 
@@ -139,7 +152,7 @@ public final class ZetaPlan {
         long m = params.chunkSize();
         Dataset<TokenRow> tokens = p.tokens;
         Dataset<CandRow> merged = far.repartition(partitions, col("seq"), col("pos"))
-                .sortWithinPartitions("seq", "pos")
+                .sortWithinPartitions("pos", "seq") // a long first: Spark's sort compares its prefix cheaply
                 .mapPartitions((MapPartitionsFunction<CandRow, CandRow>) it -> MergeStage.merge(it, params.k()),
                         bean(CandRow.class));
 
@@ -151,22 +164,24 @@ public final class ZetaPlan {
                         .add("rank", DataTypes.IntegerType, false)
                         .add("dist", DataTypes.DoubleType, false)
                         .add("kpos", DataTypes.LongType, false)));
-        Dataset<NbrRow> gathered = requests
-                .join(tokens.select(col("seq"), col("pos").as("kpos"), col("v")), names("seq", "kpos"))
-                .as(bean(NbrRow.class));
+        Dataset<Row> gathered = requests
+                .join(tokens.select(col("seq"), col("pos").as("kpos"), col("v")), names("seq", "kpos"));
 
-        List<Dataset<GroupRow>> parts = new ArrayList<>();
+        // the three inputs of the final stage as one union of GroupRow-shaped columns, built with
+        // Catalyst projections (no per-row Java objects until the final stage itself)
+        List<Dataset<Row>> parts = new ArrayList<>();
         if (params.meanSlot()) {
-            parts.add(offsets(tokens, params, d, dv, partitions));
+            parts.add(groupColumns(offsets(tokens, params, d, dv, partitions).toDF()));
         }
-        parts.add(queryTokens.map((MapFunction<TokenRow, GroupRow>) ZetaPlan::tokenGroupRow, bean(GroupRow.class)));
-        parts.add(gathered.map((MapFunction<NbrRow, GroupRow>) ZetaPlan::farGroupRow, bean(GroupRow.class)));
-        Dataset<GroupRow> all = parts.get(0);
+        parts.add(groupColumns(queryTokens.toDF().withColumn("tag", lit(1))));
+        parts.add(groupColumns(gathered.withColumnRenamed("qpos", "pos").withColumn("tag", lit(2))));
+        Dataset<Row> all = parts.get(0);
         for (int i = 1; i < parts.size(); i++) {
             all = all.union(parts.get(i));
         }
         Dataset<OutRow> out = all.repartition(partitions, col("seq"), col("chunk"))
-                .sortWithinPartitions("seq", "chunk", "tag", "pos", "rank")
+                .sortWithinPartitions("chunk", "seq", "tag", "pos", "rank") // groups (seq, chunk) stay contiguous
+                .as(bean(GroupRow.class))
                 .mapPartitions((MapPartitionsFunction<GroupRow, OutRow>) it -> FinalStage.run(it, params, d, dv),
                         bean(OutRow.class));
 
@@ -186,6 +201,30 @@ public final class ZetaPlan {
         return out.select(select.toArray(new Column[0]));
     }
 
+    private static final String[] GROUP_FIELDS = {"seq", "chunk", "tag", "pos", "rank", "count", "sum", "q", "k", "v",
+        "dist", "kpos"};
+
+    /** Projects a frame onto the GroupRow columns, filling the ones it lacks with typed nulls or zeros. */
+    private static Dataset<Row> groupColumns(Dataset<Row> df) {
+        org.apache.spark.sql.types.StructType target = Encoders.bean(GroupRow.class).schema();
+        java.util.Set<String> have = new java.util.HashSet<>(List.of(df.columns()));
+        List<Column> cols = new ArrayList<>();
+        for (String f : GROUP_FIELDS) {
+            DataType type = target.apply(f).dataType();
+            boolean primitive = !(type instanceof org.apache.spark.sql.types.ArrayType)
+                    && !(type instanceof org.apache.spark.sql.types.StringType);
+            Column c;
+            if (have.contains(f)) {
+                // arrays keep their own element nullability (a cast cannot change it; union accepts both)
+                c = type instanceof org.apache.spark.sql.types.ArrayType ? col(f) : col(f).cast(type);
+            } else {
+                c = primitive ? lit(0).cast(type) : lit(null).cast(type);
+            }
+            cols.add(c.as(f));
+        }
+        return df.select(cols.toArray(new Column[0]));
+    }
+
     private static List<Row> explode(CandRow c, long m) {
         double[] dist = c.getDist();
         long[] kpos = c.getKpos();
@@ -195,31 +234,6 @@ public final class ZetaPlan {
             rows.add(org.apache.spark.sql.RowFactory.create(c.getSeq(), chunk, c.getPos(), j, dist[j], kpos[j]));
         }
         return rows;
-    }
-
-    private static GroupRow tokenGroupRow(TokenRow t) {
-        GroupRow g = new GroupRow();
-        g.setSeq(t.getSeq());
-        g.setChunk(t.getChunk());
-        g.setTag(1);
-        g.setPos(t.getPos());
-        g.setQ(t.getQ());
-        g.setK(t.getK());
-        g.setV(t.getV());
-        return g;
-    }
-
-    private static GroupRow farGroupRow(NbrRow n) {
-        GroupRow g = new GroupRow();
-        g.setSeq(n.getSeq());
-        g.setChunk(n.getChunk());
-        g.setTag(2);
-        g.setPos(n.getQpos());
-        g.setRank(n.getRank());
-        g.setDist(n.getDist());
-        g.setKpos(n.getKpos());
-        g.setV(n.getV());
-        return g;
     }
 
     // ---------------------------------------------------------------- approximate: curve windows
@@ -262,8 +276,8 @@ public final class ZetaPlan {
                 .sortWithinPartitions("seq", "level", "curve", "code", "tag", "pos");
     }
 
-    private static Dataset<CandRow> windowCandidates(Dataset<TokenRow> tokens, ZetaParams params, int d,
-                                                     int partitions) {
+    static Dataset<CandRow> windowCandidates(Dataset<TokenRow> tokens, ZetaParams params, int d,
+                                             int partitions, EngineChoice engine) {
         boolean causal = params.causal();
         Dataset<WindowRow> sorted = sortedWindowRows(tokens, params, d, partitions)
                 .persist(StorageLevel.MEMORY_AND_DISK());
@@ -279,7 +293,7 @@ public final class ZetaPlan {
         int half = params.halfWindow();
         long m = params.chunkSize();
         JavaRDD<CandRow> cands = sortedRdd.mapPartitionsWithIndex(
-                (idx, it) -> WindowStage.scan(it, bc.value().get(idx), d, k, half, m, causal), true);
+                (idx, it) -> WindowStage.scan(it, bc.value().get(idx), d, k, half, m, causal, engine), true);
         return tokens.sparkSession().createDataset(cands.rdd(), bean(CandRow.class));
     }
 
@@ -324,7 +338,7 @@ public final class ZetaPlan {
     // ---------------------------------------------------------------- exact: blocked brute force
 
     private static Dataset<CandRow> exactCandidates(Dataset<TokenRow> tokens, ZetaParams params, int d,
-                                                    int partitions) {
+                                                    int partitions, EngineChoice engine) {
         boolean causal = params.causal();
         Dataset<Row> meta = tokens.groupBy("seq").agg(max("pos").as("maxPos"));
         Dataset<CodedToken> withMax = tokens.toDF().join(meta, "seq")
@@ -339,7 +353,7 @@ public final class ZetaPlan {
         return rows.repartition(partitions, col("seq"), col("level"), col("curve"))
                 .sortWithinPartitions("seq", "level", "curve", "tag", "pos")
                 .mapPartitions((MapPartitionsFunction<WindowRow, CandRow>) it ->
-                        WindowStage.scan(it, null, d, k, Integer.MAX_VALUE, m, causal), bean(CandRow.class));
+                        WindowStage.scan(it, null, d, k, Integer.MAX_VALUE, m, causal, engine), bean(CandRow.class));
     }
 
     /**
@@ -364,7 +378,7 @@ public final class ZetaPlan {
 
     // ---------------------------------------------------------------- mean slot
 
-    private static Dataset<GroupRow> offsets(Dataset<TokenRow> tokens, ZetaParams params, int d, int dv,
+    static Dataset<GroupRow> offsets(Dataset<TokenRow> tokens, ZetaParams params, int d, int dv,
                                              int partitions) {
         long m = params.chunkSize();
         Dataset<ChunkSumRow> chunkTotals = tokens.repartition(partitions, col("seq"), col("chunk"))

@@ -159,7 +159,7 @@ class ZetaCliTest {
         Result r = cli("run", "--input", dir.resolve("none").toString(), "--output", dir.resolve("out").toString(),
                 "--device", "gpu");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("no GPU engine available"), r.err());
+        assertTrue(r.err().contains("engine=gpu requested but no usable GPU: "), r.err());
         assertEquals(List.of(), entries());
     }
 
