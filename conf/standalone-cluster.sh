@@ -28,7 +28,10 @@ WORKER_CORES="${WORKER_CORES:-1}"
 WORKER_MEMORY="${WORKER_MEMORY:-1g}"
 EXECUTOR_MEMORY="${EXECUTOR_MEMORY:-512m}"
 
-if ! ls "$JARS"/zeta-spark-job-*.jar >/dev/null 2>&1 || ! ls "$JARS"/spark-core_*.jar >/dev/null 2>&1; then
+THIN="$(ls "$JARS"/zeta-spark-job-*.jar 2>/dev/null | head -n 1 || true)"
+if [[ -z "$THIN" ]] || ! ls "$JARS"/spark-core_*.jar >/dev/null 2>&1 \
+    || [[ -n "$(find "$ROOT/pom.xml" "$ROOT/kernels" "$ROOT/spark-job/pom.xml" "$ROOT/spark-job/src" -newer "$THIN" \
+         \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) -print -quit 2>/dev/null)" ]]; then
   echo "standalone-cluster: building $JARS (mvn package, tests skipped)..." >&2
   (cd "$ROOT" && mvn -B -ntp -q -Dstyle.color=never -pl spark-job -am package -DskipTests) 2>&1 | sed -e 's/\x1b\[0m//g' >&2   # Debian's Maven 3.8 prints stray colour resets
 fi

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
     "Kinds: gaussian (normal q, k, v), clustered (q, k near 32 centres), ties (text-like: Zipf words with shared "
             + "vectors, many exact ties), mix (gaussian; half the tokens in one long sequence, the rest in "
             + "sequences of 100..2000 tokens; --sequences is ignored), text (real data: War and Peace through GloVe "
-            + "vectors, one sequence of about 586,000 tokens, q = k = a seeded projection to d dimensions, v the 25-d "
+            + "vectors, one sequence of 517,916 tokens, q = k = a seeded projection to d dimensions, v the 25-d "
             + "word vector; --tokens caps it, --seed is the projection seed, --sequences and --dv are ignored; "
             + "needs --data-dir)."},
         usageHelpAutoWidth = true, sortOptions = false)

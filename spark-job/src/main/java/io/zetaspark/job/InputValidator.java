@@ -215,8 +215,11 @@ public final class InputValidator {
         int d = first.getInt(2);
         int dv = first.getInt(3);
         String firstRow = "seq=" + first.get(0) + " pos=" + first.get(1);
-        checkConsistent(cols.q(), "d", d, firstRow, r.getStruct(5), 1, r.getStruct(6), -1);
-        checkConsistent(cols.v(), "dv", dv, firstRow, r.getStruct(7), 1, r.getStruct(8), -1);
+        // the shortest and the longest vector seen must both have the first row's length
+        checkLength(cols.q(), "d", d, firstRow, r.getStruct(5), 1);
+        checkLength(cols.q(), "d", d, firstRow, r.getStruct(6), -1);
+        checkLength(cols.v(), "dv", dv, firstRow, r.getStruct(7), 1);
+        checkLength(cols.v(), "dv", dv, firstRow, r.getStruct(8), -1);
         if (params != null) {
             try {
                 params.checkDims(d);
@@ -232,16 +235,12 @@ public final class InputValidator {
         return r.isNullAt(i) ? null : r.getLong(i);
     }
 
-    /** The smallest and the largest length seen must both equal the first row's. */
-    private static void checkConsistent(String column, String what, int expected, String firstRow,
-                                        Row lo, int loSign, Row hi, int hiSign) {
-        for (Object[] c : new Object[][] {{lo, loSign}, {hi, hiSign}}) {
-            Row x = (Row) c[0];
-            int len = x.getInt(0) * (Integer) c[1];
-            if (len != expected) {
-                throw new ZetaInputException(column, x.get(1), x.getLong(2), "length " + len + ", expected "
-                        + expected + " (" + what + " from the first row in (seq, pos) order, " + firstRow + ")");
-            }
+    /** {@code extreme} is (length · sign, seq, pos) of the row with the smallest (sign 1) or largest (sign −1) length. */
+    private static void checkLength(String column, String what, int expected, String firstRow, Row extreme, int sign) {
+        int len = extreme.getInt(0) * sign;
+        if (len != expected) {
+            throw new ZetaInputException(column, extreme.get(1), extreme.getLong(2), "length " + len + ", expected "
+                    + expected + " (" + what + " from the first row in (seq, pos) order, " + firstRow + ")");
         }
     }
 

@@ -19,8 +19,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", description = "Run ZETA attention over an input table and write the result atomically.",
         usageHelpAutoWidth = true, sortOptions = false)
 public final class RunCommand implements Callable<Integer> {
-    /** Where the plan runs. Only the CPU plan exists so far. */
-
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
