@@ -29,13 +29,7 @@ final class PlanFixtures {
     }
 
     static SparkSession spark() {
-        return SparkSession.builder()
-                .master("local[2]")
-                .appName("zeta-spark-tests")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.shuffle.partitions", "4")
-                .config("spark.driver.host", "127.0.0.1")
-                .getOrCreate();
+        return SparkTestSession.get();
     }
 
     static List<Row> rows(String seq, TokenSequence s) {
