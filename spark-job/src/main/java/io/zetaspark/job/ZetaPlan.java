@@ -11,7 +11,6 @@ import io.zetaspark.job.rows.CandRow;
 import io.zetaspark.job.rows.ChunkSumRow;
 import io.zetaspark.job.rows.CodedToken;
 import io.zetaspark.job.rows.GroupRow;
-import io.zetaspark.job.rows.OffsetRow;
 import io.zetaspark.job.rows.OutRow;
 import io.zetaspark.job.rows.TokenRow;
 import io.zetaspark.job.rows.WindowRow;
@@ -397,8 +396,8 @@ public final class ZetaPlan {
                     MeanSlotStages.prefixWithin(it, 0, true), bean(ChunkSumRow.class));
             return chunkTotals.select(col("seq"), col("chunk"))
                     .join(totals.select(col("seq"), col("count"), col("sum")), "seq")
-                    .as(bean(OffsetRow.class))
-                    .map((MapFunction<OffsetRow, GroupRow>) ZetaPlan::offsetGroupRow, bean(GroupRow.class));
+                    .as(bean(ChunkSumRow.class))
+                    .map((MapFunction<ChunkSumRow, GroupRow>) ZetaPlan::offsetGroupRow, bean(GroupRow.class));
         }
         Dataset<Row> chunkPrefix = bySuper.mapPartitions((MapPartitionsFunction<ChunkSumRow, ChunkSumRow>) it ->
                 MeanSlotStages.prefixWithin(it, m, false), bean(ChunkSumRow.class)).toDF()
@@ -438,7 +437,7 @@ public final class ZetaPlan {
         return out;
     }
 
-    private static GroupRow offsetGroupRow(OffsetRow o) {
+    private static GroupRow offsetGroupRow(ChunkSumRow o) {
         GroupRow g = new GroupRow();
         g.setSeq(o.getSeq());
         g.setChunk(o.getChunk());

@@ -1,6 +1,6 @@
 package io.zetaspark.job.rows;
 
-/** Sum of [k, v] over one chunk in position order (or over a super-block's chunks), and its token count. Java bean for Spark's bean encoder (primitive arrays decode without boxing). */
+/** Sum of [k, v] over one chunk in position order (or over a super-block's chunks, or a mean-slot offset: the sums before a chunk), and its token count. Java bean for Spark's bean encoder (primitive arrays decode without boxing). */
 public class ChunkSumRow implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
 
