@@ -13,17 +13,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /** Builds input DataFrames from in-memory sequences and compares plan output with engine output. */
 final class PlanFixtures {
-    static final StructType SCHEMA = new StructType()
-            .add("seq", DataTypes.StringType, false)
-            .add("pos", DataTypes.LongType, false)
-            .add("q", DataTypes.createArrayType(DataTypes.FloatType, false), false)
-            .add("k", DataTypes.createArrayType(DataTypes.FloatType, false), false)
-            .add("v", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+    static final StructType SCHEMA = SyntheticTokens.schema();
 
     private PlanFixtures() {
     }

@@ -3,11 +3,11 @@ package io.zetaspark.job.bench;
 import static org.apache.spark.sql.functions.col;
 
 import io.zetaspark.job.ZetaColumns;
+import io.zetaspark.job.SyntheticTokens;
 import io.zetaspark.job.ZetaPlan;
 import io.zetaspark.kernels.TokenGenerator;
 import io.zetaspark.kernels.ZetaParams;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -21,8 +21,6 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * End-to-end cost of the distributed operator against the floor the design names: one plain Spark
@@ -35,12 +33,6 @@ public final class PlanBenchmark {
     private PlanBenchmark() {
     }
 
-    static final StructType SCHEMA = new StructType()
-            .add("seq", DataTypes.StringType, false)
-            .add("pos", DataTypes.LongType, false)
-            .add("q", DataTypes.createArrayType(DataTypes.FloatType, false), false)
-            .add("k", DataTypes.createArrayType(DataTypes.FloatType, false), false)
-            .add("v", DataTypes.createArrayType(DataTypes.FloatType, false), false);
 
     public static void main(String[] args) throws IOException {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1 << 20;
@@ -99,7 +91,7 @@ public final class PlanBenchmark {
     static Dataset<Row> generate(SparkSession spark, int n, int dv, int partitions) {
         TokenGenerator gen = new TokenGenerator(TokenGenerator.Kind.GAUSSIAN, 42, 3, dv);
         return spark.range(0, n, 1, partitions).mapPartitions((MapPartitionsFunction<Long, Row>) it -> rows(gen, it, dv),
-                Encoders.row(SCHEMA));
+                Encoders.row(SyntheticTokens.schema()));
     }
 
     private static Iterator<Row> rows(TokenGenerator gen, Iterator<Long> it, int dv) {
