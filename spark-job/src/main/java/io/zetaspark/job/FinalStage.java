@@ -142,8 +142,10 @@ final class FinalStage {
                 GroupRow o = tokens.get(j);
                 top.offer(Distances.squared(q, 0, o.getK(), 0, d), o.getPos(), j);
             }
-            while (farNext < far.size() && far.get(farNext).getPos() < p) {
-                farNext++; // far keys of a query with no token row cannot occur; skip defensively
+            if (farNext < far.size() && far.get(farNext).getPos() < p) {
+                // every query of a chunk has a token row; a far key before it would be silently lost
+                throw new IllegalStateException("seq " + seq + ": selected far key for position "
+                        + far.get(farNext).getPos() + " has no token row in its chunk");
             }
             while (farNext < far.size() && far.get(farNext).getPos() == p) {
                 GroupRow f = far.get(farNext);
