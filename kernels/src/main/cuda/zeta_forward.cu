@@ -226,12 +226,12 @@ int countBelow(const i64* pos, int n, i64 limit) {
     return (int) (std::lower_bound(pos, pos + n, limit) - pos);
 }
 
-// First token whose chunk is >= chunk (chunk numbers are monotone in the token order).
-int firstTokenOfChunk(const i64* pos, int n, i64 m, unsigned long long chunk) {
+// First token whose relative chunk (pos / m - base) is >= chunk (monotone in the token order).
+int firstTokenOfChunk(const i64* pos, int n, i64 m, i64 base, unsigned long long chunk) {
     int lo = 0, hi = n;
     while (lo < hi) {
         int mid = (lo + hi) >> 1;
-        if ((unsigned long long) (pos[mid] / m) < chunk) {
+        if ((unsigned long long) (pos[mid] / m - base) < chunk) {
             lo = mid + 1;
         } else {
             hi = mid;
@@ -240,26 +240,33 @@ int firstTokenOfChunk(const i64* pos, int n, i64 m, unsigned long long chunk) {
     return lo;
 }
 
+// NestedLevels.chunkStart: first position of chunk base + rel, saturating.
+i64 chunkStart(i64 base, i64 rel, i64 m) {
+    i64 chunk = rel > kLongMax - base ? kLongMax : base + rel;
+    return chunk > kLongMax / m ? kLongMax : chunk * m;
+}
+
+// The CUDA twin of NestedLevels.plan: levels of relative chunks, anchored at the first token's chunk.
 Plan makePlan(const ForwardConfig& cfg, const i64* pos) {
     Plan p;
     int n = cfg.n;
     i64 m = cfg.chunk;
     if (cfg.causal) {
-        int top = queryLevel(pos[n - 1] / m);
+        i64 base = pos[0] / m;
+        int top = queryLevel(pos[n - 1] / m - base);
         for (int level = 0; level <= top; level++) {
             unsigned long long firstChunk = level == 0 ? 0ULL : 1ULL << (level - 1);
-            unsigned long long endChunk = 1ULL << level;  // queries of this level: chunks below it
-            int qBegin = firstTokenOfChunk(pos, n, m, firstChunk);
-            int qEnd = level == 63 ? n : firstTokenOfChunk(pos, n, m, endChunk);
+            unsigned long long endChunk = 1ULL << level;  // queries of this level: relative chunks below it
+            int qBegin = firstTokenOfChunk(pos, n, m, base, firstChunk);
+            int qEnd = level == 63 ? n : firstTokenOfChunk(pos, n, m, base, endChunk);
             if (qBegin >= qEnd) {
                 continue;
             }
             int keyCount = 0;
             if (level > 0) {
-                // ZetaAttention.countKeysBelowChunk(pos, m, lastQueryChunk(level)), overflow rule included
-                i64 bound = (i64) ((1ULL << level) - 1);
-                i64 limit = bound > kLongMax / m ? kLongMax : bound * m;
-                keyCount = countBelow(pos, n, limit);
+                // NestedLevels.plan: keys of relative chunks below lastQueryChunk(level), saturating
+                i64 bound = level >= 63 ? kLongMax : (i64) ((1ULL << level) - 1);
+                keyCount = countBelow(pos, n, chunkStart(base, bound, m));
             }
             p.steps.push_back({qBegin, qEnd, keyCount});
         }

@@ -8,9 +8,10 @@ import java.util.function.Consumer;
  * Spark job forms the same batches from its sorted partitions; this enumeration serves the tests
  * and benchmarks that compare the window-stage engines on whole sequences.
  *
- * <p>Levels as in {@link ZetaAttention} (docs/ALGORITHM.md): causal queries of chunk c ≥ 1 search
- * level ℓ = ceil(log2(c + 1)), whose keys are the tokens of chunks below 2^ℓ − 1; chunk 0 has no
- * batch. Bidirectional queries all search one level holding every key.
+ * <p>Levels from {@link NestedLevels#plan} (docs/ALGORITHM.md), as in {@link ZetaAttention}: causal
+ * queries of relative chunk c ≥ 1 search level ℓ = ceil(log2(c + 1)), whose keys are the tokens of
+ * relative chunks below 2^ℓ − 1; the first chunk has no batch. Bidirectional queries all search one
+ * level holding every key.
  */
 public final class LevelBatch {
     public final int level;
@@ -56,27 +57,10 @@ public final class LevelBatch {
             sc.encodeAll(s.q(), i * d, qCodes, i * curves, scratch);
             sc.encodeAll(s.k(), i * d, kCodes, i * curves, scratch);
         }
-        int i = 0;
-        while (i < n) {
-            int level;
-            int end;
-            int keyCount;
-            if (params.causal()) {
-                level = NestedLevels.queryLevel(pos[i] / m);
-                end = i;
-                while (end < n && NestedLevels.queryLevel(pos[end] / m) == level) {
-                    end++;
-                }
-                keyCount = level == 0 ? 0 : tokensBelow(pos, NestedLevels.lastQueryChunk(level), m);
-            } else {
-                level = 1;
-                end = n;
-                keyCount = n;
+        for (NestedLevels.Step step : NestedLevels.plan(pos, n, m, params.causal())) {
+            if (step.keyCount > 0) {
+                emit(s, params, step.level, step.queryFrom, step.queryTo, step.keyCount, qCodes, kCodes, curves, action);
             }
-            if (keyCount > 0) {
-                emit(s, params, level, i, end, keyCount, qCodes, kCodes, curves, action);
-            }
-            i = end;
         }
     }
 
@@ -103,12 +87,5 @@ public final class LevelBatch {
             int[] ins = WindowBatch.insertionPoints(runs[c].codes, 0, keyCount, qc, nq);
             action.accept(new LevelBatch(level, c, runs[c], queries, ins, lo, hi, qv));
         }
-    }
-
-    /** Tokens whose chunk is below {@code chunkBound} (the same bound arithmetic as the engine). */
-    private static int tokensBelow(long[] pos, long chunkBound, long m) {
-        long limit = chunkBound > Long.MAX_VALUE / m ? Long.MAX_VALUE : chunkBound * m;
-        int at = java.util.Arrays.binarySearch(pos, limit);
-        return at >= 0 ? at : -at - 1;
     }
 }

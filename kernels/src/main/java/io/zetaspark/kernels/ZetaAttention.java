@@ -61,73 +61,46 @@ public final class ZetaAttention {
         TopK top = new TopK(kk);
         int[] stamp = new int[n];
         int stampValue = 0;
-        SortedKeyRun[] runs = null;
-        int runsLevel = -1;
-        int chunkStart = 0; // index of the first token of the current query's chunk
         long walked = 0;
-        int chunkEnd = 0; // one past the last token of the current chunk (bidirectional own chunk)
-        for (int i = 0; i < n; i++) {
-            long chunk = pos[i] / m;
-            if (i == 0 || chunk != pos[i - 1] / m) {
-                chunkStart = i;
-                chunkEnd = i;
-                while (chunkEnd < n && pos[chunkEnd] / m == chunk) {
-                    chunkEnd++;
+        for (NestedLevels.Step step : NestedLevels.plan(pos, n, m, causal)) {
+            int keyCount = step.keyCount;
+            SortedKeyRun[] runs = keyCount > 0 ? SortedKeyRun.forLevel(kCodes, k, d, curves, keyCount, pos) : null;
+            int chunkStart = step.queryFrom; // index of the first token of the current query's chunk
+            int chunkEnd = step.queryFrom; // one past the last token of the current chunk (bidirectional own chunk)
+            for (int i = step.queryFrom; i < step.queryTo; i++) {
+                long chunk = pos[i] / m;
+                if (i == step.queryFrom || chunk != pos[i - 1] / m) {
+                    chunkStart = i;
+                    chunkEnd = i;
+                    while (chunkEnd < n && pos[chunkEnd] / m == chunk) {
+                        chunkEnd++;
+                    }
                 }
-            }
-            int level;
-            int keyCount;
-            if (causal) {
-                level = NestedLevels.queryLevel(chunk);
-                keyCount = level == 0 ? 0 : countKeysBelowChunk(pos, m, NestedLevels.lastQueryChunk(level));
-            } else {
-                level = 1;
-                keyCount = n;
-            }
-            if (keyCount > 0 && level != runsLevel) {
-                runs = SortedKeyRun.forLevel(kCodes, k, d, curves, keyCount, pos);
-                runsLevel = level;
-            }
-            stampValue++;
-            top.reset(kk);
-            int ownEnd = causal ? (self ? i + 1 : i) : chunkEnd;
-            for (int j = chunkStart; j < ownEnd; j++) {
-                if (!self && j == i) {
-                    continue;
+                stampValue++;
+                top.reset(kk);
+                int ownEnd = causal ? (self ? i + 1 : i) : chunkEnd;
+                for (int j = chunkStart; j < ownEnd; j++) {
+                    if (!self && j == i) {
+                        continue;
+                    }
+                    stamp[j] = stampValue;
+                    top.offer(Distances.squared(q, i * d, k, j * d, d), pos[j], j);
                 }
-                stamp[j] = stampValue;
-                top.offer(Distances.squared(q, i * d, k, j * d, d), pos[j], j);
-            }
-            if (keyCount > 0) {
-                long cutLo = chunk * m;
-                long cutHi = causal || cutLo > Long.MAX_VALUE - m ? Long.MAX_VALUE : cutLo + m;
-                for (int c = 0; c < curves; c++) {
-                    SortedKeyRun run = runs[c];
-                    int ins = CurveWindow.insertionPoint(run.codes, 0, keyCount, qCodes[i * curves + c]);
-                    walked += CurveWindow.collect(run.codes, run.pos, run.vec, run.id, d, 0, keyCount, ins,
-                            cutLo, cutHi, half, q, i * d, top, stamp, stampValue);
+                if (keyCount > 0) {
+                    long cutLo = chunk * m;
+                    long cutHi = causal || cutLo > Long.MAX_VALUE - m ? Long.MAX_VALUE : cutLo + m;
+                    for (int c = 0; c < curves; c++) {
+                        SortedKeyRun run = runs[c];
+                        int ins = CurveWindow.insertionPoint(run.codes, 0, keyCount, qCodes[i * curves + c]);
+                        walked += CurveWindow.collect(run.codes, run.pos, run.vec, run.id, d, 0, keyCount, ins,
+                                cutLo, cutHi, half, q, i * d, top, stamp, stampValue);
+                    }
                 }
+                sel.take(i, top);
             }
-            sel.take(i, top);
         }
         sel.rowsWalked = walked;
         return sel;
-    }
-
-    /** Number of tokens (a prefix, positions sorted) whose chunk is below {@code chunkBound}. */
-    private static int countKeysBelowChunk(long[] pos, long m, long chunkBound) {
-        long limit = chunkBound > Long.MAX_VALUE / m ? Long.MAX_VALUE : chunkBound * m; // positions below this
-        int lo = 0;
-        int hi = pos.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (pos[mid] < limit) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 
     /**

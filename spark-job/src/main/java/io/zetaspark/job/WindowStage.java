@@ -93,7 +93,7 @@ final class WindowStage {
             groupKeys.add(r.getCode(), r.getPos(), r.getVec(), 0);
             if (inFirst && !s.headSatisfied) {
                 s.head.add(r.getCode(), r.getPos(), r.getVec(), 0);
-                if (rule.counts(r.getLevel(), r.getPos()) && ++headCount >= rule.needed()) {
+                if (rule.counts(r.getSeq(), r.getLevel(), r.getPos()) && ++headCount >= rule.needed()) {
                     s.headSatisfied = true;
                 }
             }
@@ -104,7 +104,7 @@ final class WindowStage {
             int start = groupKeys.size;
             while (start > 0 && count < rule.needed()) {
                 start--;
-                if (rule.counts(current.level, groupKeys.pos[start])) {
+                if (rule.counts(current.seq, current.level, groupKeys.pos[start])) {
                     count++;
                 }
             }

@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.size;
 
 import io.zetaspark.job.rows.CandRow;
@@ -34,6 +33,7 @@ import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
@@ -63,7 +63,7 @@ import org.apache.spark.storage.StorageLevel;
  * group is one (seq, chunk) of at most M tokens or one range partition of a sorted run.
  */
 public final class ZetaPlan {
-    /** Positions per brute-force block in exact mode (any value gives the same answer). */
+    /** Tokens per brute-force block in exact mode (any value gives the same answer). */
     static final long EXACT_BLOCK = 4096;
 
     private ZetaPlan() {
@@ -80,8 +80,13 @@ public final class ZetaPlan {
      * the input and the halo exchange); the returned Dataset is otherwise lazy.
      */
     public static Dataset<Row> transform(Dataset<Row> input, ZetaParams params, ZetaColumns cols) {
+        return transform(input, params, cols, -1L);
+    }
+
+    /** As {@link #transform(Dataset, ZetaParams, ZetaColumns)}, knowing the longest sequence's token count (or -1). */
+    static Dataset<Row> transform(Dataset<Row> input, ZetaParams params, ZetaColumns cols, long longest) {
         String device = input.sparkSession().conf().get(DEVICE_CONF, "auto");
-        return transform(input, params, cols, EngineChoice.parse(device));
+        return transform(input, params, cols, EngineChoice.parse(device), longest);
     }
 
     /** Spark conf key of the window-stage engine: auto (default), cpu or gpu. */
@@ -93,11 +98,107 @@ public final class ZetaPlan {
      * or {@code auto} (the GPU where it works, else the CPU; each executor logs its decision once).
      */
     public static Dataset<Row> transform(Dataset<Row> input, ZetaParams params, ZetaColumns cols, EngineChoice engine) {
+        return transform(input, params, cols, engine, -1L);
+    }
+
+    /**
+     * Spark conf key: the longest sequence (in tokens) that runs the in-memory engine inside one task
+     * instead of the distributed plan. {@code auto} (default) sizes it from the task's heap share and
+     * {@link LocalEngineStage#bytesPerToken}; {@code 0} sends every sequence through the distributed
+     * plan. Either way the bytes are the same: the distributed plan reproduces the engine.
+     */
+    public static final String LOCAL_MAX_TOKENS_CONF = "spark.zeta.localEngine.maxTokens";
+
+    /** Exact mode is O(n²) per sequence: above this many tokens the blocked brute force spreads it over tasks. */
+    static final long EXACT_LOCAL_MAX = 65_536;
+
+    /**
+     * As {@link #transform(Dataset, ZetaParams, ZetaColumns, EngineChoice)}; {@code longest} is the
+     * longest sequence's token count when the caller knows it (the validation pass counts it), or
+     * -1, when it costs one aggregation to learn which sequences are too long for one task.
+     */
+    static Dataset<Row> transform(Dataset<Row> input, ZetaParams params, ZetaColumns cols, EngineChoice engine,
+                                  long longest) {
         Prepared p = prepare(input, params, cols);
-        Dataset<CandRow> far = params.exact()
-                ? exactCandidates(p.tokens, params, p.d, p.partitions, engine)
-                : windowCandidates(p.tokens, params, p.d, p.partitions, engine);
-        return finish(p, far, p.tokens, cols);
+        long limit = engine == EngineChoice.GPU ? 0 : localLimit(input.sparkSession(), params, p.d, p.dv);
+        List<String> large = limit <= 0 ? null : longSequences(p.tokens, limit, longest);
+        Dataset<OutRow> out;
+        if (large != null && large.isEmpty()) {
+            out = local(p.tokens, p);
+        } else {
+            Dataset<TokenRow> distributed = p.tokens;
+            Dataset<OutRow> small = null;
+            if (large != null) {
+                Column isLarge = col("seq").isin(large.toArray());
+                distributed = p.tokens.where(isLarge);
+                small = local(p.tokens.where(functions.not(isLarge)), p);
+            }
+            Prepared dp = new Prepared(distributed, params, p.seqType, p.d, p.dv, p.partitions);
+            Dataset<CandRow> far = params.exact()
+                    ? exactCandidates(dp.tokens, params, p.d, p.partitions, engine)
+                    : windowCandidates(dp.tokens, params, p.d, p.partitions, engine);
+            out = finishRows(dp, far, dp.tokens);
+            if (small != null) {
+                out = out.union(small);
+            }
+        }
+        return project(out, p, cols);
+    }
+
+    /** The sequences (names) longer than {@code limit} tokens: none when the known longest fits. */
+    private static List<String> longSequences(Dataset<TokenRow> tokens, long limit, long longest) {
+        if (longest >= 0 && longest <= limit) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        // at most n / limit rows reach the driver: one name per sequence too long for a task
+        for (Row r : tokens.groupBy("seq").count().where(col("count").gt(limit)).select("seq").collectAsList()) {
+            names.add(r.getString(0));
+        }
+        return names;
+    }
+
+    /**
+     * The longest sequence that runs inside one task: {@link #LOCAL_MAX_TOKENS_CONF}, or with
+     * {@code auto} 40% of a task's heap share (Spark's user-memory fraction) over the engine's bytes
+     * per token; exact mode at most {@link #EXACT_LOCAL_MAX}.
+     */
+    static long localLimit(SparkSession spark, ZetaParams params, int d, int dv) {
+        String setting = spark.conf().get(LOCAL_MAX_TOKENS_CONF, "auto").trim();
+        long limit;
+        if (setting.equalsIgnoreCase("auto")) {
+            org.apache.spark.SparkConf conf = spark.sparkContext().getConf();
+            long heap;
+            int slots;
+            int taskCpus = Math.max(1, conf.getInt("spark.task.cpus", 1));
+            if (spark.sparkContext().isLocal()) {
+                heap = Runtime.getRuntime().maxMemory();
+                slots = Math.max(1, spark.sparkContext().defaultParallelism() / taskCpus);
+            } else {
+                heap = conf.getSizeAsBytes("spark.executor.memory", "1g");
+                slots = Math.max(1, conf.getInt("spark.executor.cores", 1) / taskCpus);
+            }
+            limit = (long) (heap * 0.4 / slots) / LocalEngineStage.bytesPerToken(params, d, dv);
+        } else {
+            try {
+                limit = Long.parseLong(setting);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(LOCAL_MAX_TOKENS_CONF + " must be auto or a token count, got '"
+                        + setting + "'");
+            }
+        }
+        return params.exact() ? Math.min(limit, EXACT_LOCAL_MAX) : limit;
+    }
+
+    /** Sequences that fit one task: hash-partitioned by seq, sorted by (seq, pos), one engine run per sequence. */
+    private static Dataset<OutRow> local(Dataset<TokenRow> tokens, Prepared p) {
+        ZetaParams params = p.params;
+        int d = p.d;
+        int dv = p.dv;
+        return tokens.repartition(p.partitions, col("seq"))
+                .sortWithinPartitions("seq", "pos")
+                .mapPartitions((MapPartitionsFunction<TokenRow, OutRow>) it -> LocalEngineStage.run(it, params, d, dv),
+                        bean(OutRow.class));
     }
 
     /** The validated input as token rows, with the shapes the stages need. */
@@ -144,6 +245,10 @@ public final class ZetaPlan {
      * tokens.
      */
     static Dataset<Row> finish(Prepared p, Dataset<CandRow> far, Dataset<TokenRow> queryTokens, ZetaColumns cols) {
+        return project(finishRows(p, far, queryTokens), p, cols);
+    }
+
+    static Dataset<OutRow> finishRows(Prepared p, Dataset<CandRow> far, Dataset<TokenRow> queryTokens) {
         ZetaParams params = p.params;
         int partitions = p.partitions;
         int d = p.d;
@@ -178,12 +283,15 @@ public final class ZetaPlan {
         for (int i = 1; i < parts.size(); i++) {
             all = all.union(parts.get(i));
         }
-        Dataset<OutRow> out = all.repartition(partitions, col("seq"), col("chunk"))
+        return all.repartition(partitions, col("seq"), col("chunk"))
                 .sortWithinPartitions("chunk", "seq", "tag", "pos", "rank") // groups (seq, chunk) stay contiguous
                 .as(bean(GroupRow.class))
                 .mapPartitions((MapPartitionsFunction<GroupRow, OutRow>) it -> FinalStage.run(it, params, d, dv),
                         bean(OutRow.class));
+    }
 
+    /** The output columns, named and typed as the caller asked. */
+    private static Dataset<Row> project(Dataset<OutRow> out, Prepared p, ZetaColumns cols) {
         List<Column> select = new ArrayList<>();
         select.add(col("seq").cast(p.seqType).as(cols.seq()));
         select.add(col("pos").as(cols.pos()));
@@ -239,6 +347,12 @@ public final class ZetaPlan {
 
     /** Stage 2: the window rows of every token, range-partitioned and sorted by (seq, level, curve, code, tag, pos). */
     static Dataset<WindowRow> sortedWindowRows(Dataset<TokenRow> tokens, ZetaParams params, int d, int partitions) {
+        return sortedWindowRows(tokens, params, d, partitions, params.causal() ? SequenceLevels.of(tokens) : null);
+    }
+
+    /** As above with the sequences' level anchors and masks already known (causal mode). */
+    static Dataset<WindowRow> sortedWindowRows(Dataset<TokenRow> tokens, ZetaParams params, int d, int partitions,
+                                               Map<String, SequenceLevels> levels) {
         ShiftedCurves sc = new ShiftedCurves(d, params);
         int curves = params.curves();
         boolean causal = params.causal();
@@ -258,18 +372,14 @@ public final class ZetaPlan {
             kCodes[c] = MortonColumns.codeOfCells(sc, kCells, c);
         }
         Dataset<Row> cells = tokens.select(withCells.toArray(new Column[0]));
-        Dataset<Row> withMax;
-        if (causal) {
-            Dataset<Row> meta = tokens.groupBy("seq").agg(max("chunk").as("maxChunk"));
-            withMax = cells.join(meta, "seq");
-        } else {
-            withMax = cells.withColumn("maxChunk", lit(0L));
-        }
-        Dataset<CodedToken> coded = withMax.select(col("seq"), col("pos"), col("chunk"), col("maxChunk"),
+        Dataset<CodedToken> coded = cells.select(col("seq"), col("pos"), col("chunk"), lit(0L).as("maxChunk"),
                         col("q"), col("k"), array(qCodes).as("qcodes"), array(kCodes).as("kcodes"))
                 .as(bean(CodedToken.class));
+        Broadcast<Map<String, SequenceLevels>> bc = causal
+                ? JavaSparkContext.fromSparkContext(tokens.sparkSession().sparkContext()).broadcast(levels) : null;
         Dataset<WindowRow> rows = coded.flatMap(
-                (FlatMapFunction<CodedToken, WindowRow>) t -> windowRows(t, curves, causal).iterator(),
+                (FlatMapFunction<CodedToken, WindowRow>) t ->
+                        windowRows(t, curves, causal, causal ? bc.value().get(t.getSeq()) : null).iterator(),
                 bean(WindowRow.class));
         return rows.repartitionByRange(partitions, col("seq"), col("level"), col("curve"), col("code"))
                 .sortWithinPartitions("seq", "level", "curve", "code", "tag", "pos");
@@ -278,10 +388,15 @@ public final class ZetaPlan {
     static Dataset<CandRow> windowCandidates(Dataset<TokenRow> tokens, ZetaParams params, int d,
                                              int partitions, EngineChoice engine) {
         boolean causal = params.causal();
-        Dataset<WindowRow> sorted = sortedWindowRows(tokens, params, d, partitions)
+        Map<String, SequenceLevels> levels = causal ? SequenceLevels.of(tokens) : null;
+        Map<String, Long> bases = new java.util.HashMap<>();
+        if (levels != null) {
+            levels.forEach((s, l) -> bases.put(s, l.base));
+        }
+        Dataset<WindowRow> sorted = sortedWindowRows(tokens, params, d, partitions, levels)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         JavaRDD<WindowRow> sortedRdd = sorted.javaRDD();
-        HaloRule rule = new HaloRule(causal, params.chunkSize(), params.halfWindow());
+        HaloRule rule = new HaloRule(causal, params.chunkSize(), params.halfWindow(), bases);
         List<WindowStage.Summary> summaries = sortedRdd
                 .mapPartitionsWithIndex((idx, it) -> List.of(WindowStage.summarize(idx, it, d, rule)).iterator(), true)
                 .collect();
@@ -296,19 +411,25 @@ public final class ZetaPlan {
         return tokens.sparkSession().createDataset(cands.rdd(), bean(CandRow.class));
     }
 
-    /** The rows one token contributes to the window stage (docs/ALGORITHM.md, nested levels). */
-    static List<WindowRow> windowRows(CodedToken t, int curves, boolean causal) {
+    /**
+     * The rows one token contributes to the window stage (docs/ALGORITHM.md, nested levels): causal,
+     * one query row per curve in its relative chunk's level and one key row per curve in every level
+     * that has queries and can use it ({@code levels}); bidirectional, one of each per curve.
+     */
+    static List<WindowRow> windowRows(CodedToken t, int curves, boolean causal, SequenceLevels levels) {
         List<WindowRow> out = new ArrayList<>();
-        long chunk = t.getChunk();
         if (causal) {
-            int topLevel = NestedLevels.queryLevel(t.getMaxChunk());
-            int qLevel = NestedLevels.queryLevel(chunk);
+            long rel = t.getChunk() - levels.base;
+            int qLevel = NestedLevels.queryLevel(rel);
             if (qLevel >= 1) {
                 for (int c = 0; c < curves; c++) {
                     out.add(windowRow(t.getSeq(), qLevel, c, t.getQcodes()[c], 1, t.getPos(), t.getQ()));
                 }
             }
-            for (int level = Math.max(1, NestedLevels.minKeyLevel(chunk)); level <= topLevel; level++) {
+            for (int level = NestedLevels.minKeyLevel(rel); level < 64; level++) {
+                if (!levels.hasLevel(level)) {
+                    continue;
+                }
                 for (int c = 0; c < curves; c++) {
                     out.add(windowRow(t.getSeq(), level, c, t.getKcodes()[c], 0, t.getPos(), t.getK()));
                 }
@@ -339,13 +460,22 @@ public final class ZetaPlan {
     private static Dataset<CandRow> exactCandidates(Dataset<TokenRow> tokens, ZetaParams params, int d,
                                                     int partitions, EngineChoice engine) {
         boolean causal = params.causal();
-        Dataset<Row> meta = tokens.groupBy("seq").agg(max("pos").as("maxPos"));
-        Dataset<CodedToken> withMax = tokens.toDF().join(meta, "seq")
-                .select(col("seq"), col("pos"), col("chunk"), expr("maxPos div " + EXACT_BLOCK).as("maxChunk"),
+        // blocks of EXACT_BLOCK tokens by rank, not by position: the cost follows the token count
+        // whatever the position range (epoch positions, gaps); "chunk" carries the rank's block and
+        // "maxChunk" the sequence's last block
+        org.apache.spark.sql.expressions.WindowSpec bySeq =
+                org.apache.spark.sql.expressions.Window.partitionBy("seq").orderBy("pos");
+        org.apache.spark.sql.expressions.WindowSpec wholeSeq =
+                org.apache.spark.sql.expressions.Window.partitionBy("seq");
+        Dataset<CodedToken> blocked = tokens.toDF()
+                .withColumn("rank", functions.row_number().over(bySeq).minus(1))
+                .withColumn("n", functions.count(lit(1)).over(wholeSeq))
+                .select(col("seq"), col("pos"), expr("rank div " + EXACT_BLOCK).as("chunk"),
+                        expr("(n - 1) div " + EXACT_BLOCK).as("maxChunk"),
                         col("q"), col("k"), lit(null).cast("array<bigint>").as("qcodes"),
                         lit(null).cast("array<bigint>").as("kcodes"))
                 .as(bean(CodedToken.class));
-        Dataset<WindowRow> rows = withMax.flatMap(
+        Dataset<WindowRow> rows = blocked.flatMap(
                 (FlatMapFunction<CodedToken, WindowRow>) t -> blockRows(t, causal).iterator(), bean(WindowRow.class));
         int k = params.k();
         long m = params.chunkSize();
@@ -358,19 +488,21 @@ public final class ZetaPlan {
     /**
      * Brute-force block rows: group (seq, query block, key block) holds the key block's keys and the
      * query block's queries; the window scan with an unbounded half-window then scores every key
-     * outside the query's own chunk (the own chunk is scored in the final stage).
+     * outside the query's own chunk (the own chunk is scored in the final stage). Blocks are by
+     * token rank ({@code t.getChunk()} is the token's block, {@code t.getMaxChunk()} the last block),
+     * so there are at most n / EXACT_BLOCK + 1 of them whatever the positions.
      */
     static List<WindowRow> blockRows(CodedToken t, boolean causal) {
         List<WindowRow> out = new ArrayList<>();
-        long block = t.getPos() / EXACT_BLOCK;
-        long last = t.getMaxChunk();
-        long qFrom = causal ? block : 0;
-        for (long qb = qFrom; qb <= last; qb++) {
-            out.add(windowRow(t.getSeq(), (int) qb, (int) block, 0L, 0, t.getPos(), t.getK()));
+        int block = Math.toIntExact(t.getChunk());
+        int last = Math.toIntExact(t.getMaxChunk());
+        int qFrom = causal ? block : 0;
+        for (int qb = qFrom; qb <= last; qb++) {
+            out.add(windowRow(t.getSeq(), qb, block, 0L, 0, t.getPos(), t.getK()));
         }
-        long kTo = causal ? block : last;
-        for (long kb = 0; kb <= kTo; kb++) {
-            out.add(windowRow(t.getSeq(), (int) block, (int) kb, 0L, 1, t.getPos(), t.getQ()));
+        int kTo = causal ? block : last;
+        for (int kb = 0; kb <= kTo; kb++) {
+            out.add(windowRow(t.getSeq(), block, kb, 0L, 1, t.getPos(), t.getQ()));
         }
         return out;
     }

@@ -26,6 +26,48 @@ final class PlanFixtures {
         return SparkTestSession.get();
     }
 
+    /** Runs {@code body} with the given session confs set ("key", "value", ...), restoring them after. */
+    static <T> T withConf(java.util.function.Supplier<T> body, String... keyValues) {
+        SparkSession spark = spark();
+        Map<String, String> before = new HashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            before.put(keyValues[i], spark.conf().get(keyValues[i], null));
+            spark.conf().set(keyValues[i], keyValues[i + 1]);
+        }
+        try {
+            return body.get();
+        } finally {
+            before.forEach((key, value) -> {
+                if (value == null) {
+                    spark.conf().unset(key);
+                } else {
+                    spark.conf().set(key, value);
+                }
+            });
+        }
+    }
+
+    /** The plan's output, collected by "seq/pos", with every sequence routed through the distributed plan. */
+    static Map<String, Row> distributed(Dataset<Row> input, io.zetaspark.kernels.ZetaParams params) {
+        return withConf(() -> byKey(ZetaPlan.transform(input, params, ZetaColumns.defaults())),
+                ZetaPlan.LOCAL_MAX_TOKENS_CONF, "0");
+    }
+
+    /**
+     * A copy of {@code s} whose positions start at {@code start} and advance by seeded random gaps of
+     * 1..{@code maxGap} (order and vectors unchanged).
+     */
+    static TokenSequence withPositions(TokenSequence s, long start, int maxGap, long seed) {
+        Random r = new Random(seed);
+        long[] pos = new long[s.size()];
+        long p = start;
+        for (int i = 0; i < pos.length; i++) {
+            pos[i] = p;
+            p += 1 + r.nextInt(maxGap);
+        }
+        return TokenSequence.of(pos, s.q(), s.k(), s.v(), s.d(), s.dv());
+    }
+
     static List<Row> rows(String seq, TokenSequence s) {
         int d = s.d();
         int dv = s.dv();

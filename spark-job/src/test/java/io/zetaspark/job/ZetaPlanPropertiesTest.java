@@ -31,10 +31,11 @@ class ZetaPlanPropertiesTest {
         SparkSession spark = PlanFixtures.spark();
         TokenSequence full = new TokenGenerator(TokenGenerator.Kind.TIES, 21, 3, 4).sequence(0, 1600, 1);
         TokenSequence prefix = full.prefix(1000);
-        Map<String, Row> a = PlanFixtures.byKey(ZetaPlan.transform(
-                PlanFixtures.frame(spark, PlanFixtures.rows("s", prefix), 2, 3), SMALL, ZetaColumns.defaults()));
-        Map<String, Row> b = PlanFixtures.byKey(ZetaPlan.transform(
-                PlanFixtures.frame(spark, PlanFixtures.rows("s", full), 3, 4), SMALL, ZetaColumns.defaults()));
+        // the distributed plan (whose halos and partition cuts move as tokens are appended)
+        Map<String, Row> a = PlanFixtures.distributed(
+                PlanFixtures.frame(spark, PlanFixtures.rows("s", prefix), 2, 3), SMALL);
+        Map<String, Row> b = PlanFixtures.distributed(
+                PlanFixtures.frame(spark, PlanFixtures.rows("s", full), 3, 4), SMALL);
         assertEquals(1000, a.size());
         for (Map.Entry<String, Row> e : a.entrySet()) {
             Row x = e.getValue();
