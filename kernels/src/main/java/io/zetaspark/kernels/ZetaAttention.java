@@ -33,74 +33,186 @@ public final class ZetaAttention {
 
     /** The approximate selection S(p) of every token. */
     public Selection select(TokenSequence s) {
+        Selector selector = new Selector(s, params);
         int n = s.size();
-        int d = s.d();
-        params.checkDims(d);
         int kk = params.k();
-        int curves = params.curves();
-        int half = params.halfWindow();
-        long m = params.chunkSize();
-        boolean causal = params.causal();
-        boolean self = params.includeSelf();
-        long[] pos = s.pos();
-        float[] q = s.q();
-        float[] k = s.k();
-        ShiftedCurves sc = new ShiftedCurves(d, params);
-
         Selection sel = new Selection(n, kk);
-        long[] qCodes = new long[n * curves];
-        long[] kCodes = new long[n * curves];
-        long[] scratch = new long[d];
-        long clamped = 0;
-        for (int i = 0; i < n; i++) {
-            clamped += sc.encodeAll(q, i * d, qCodes, i * curves, scratch);
-            clamped += sc.encodeAll(k, i * d, kCodes, i * curves, scratch);
-        }
-        sel.clampedComponents = clamped;
-
         TopK top = new TopK(kk);
-        int[] stamp = new int[n];
-        int stampValue = 0;
-        long walked = 0;
-        for (NestedLevels.Step step : NestedLevels.plan(pos, n, m, causal)) {
-            int keyCount = step.keyCount;
-            SortedKeyRun[] runs = keyCount > 0 ? SortedKeyRun.forLevel(kCodes, k, d, curves, keyCount, pos) : null;
-            int chunkStart = step.queryFrom; // index of the first token of the current query's chunk
-            int chunkEnd = step.queryFrom; // one past the last token of the current chunk (bidirectional own chunk)
-            for (int i = step.queryFrom; i < step.queryTo; i++) {
-                long chunk = pos[i] / m;
-                if (i == step.queryFrom || chunk != pos[i - 1] / m) {
-                    chunkStart = i;
-                    chunkEnd = i;
-                    while (chunkEnd < n && pos[chunkEnd] / m == chunk) {
-                        chunkEnd++;
-                    }
-                }
-                stampValue++;
+        for (int i = 0; i < n; i++) {
+            top.reset(kk);
+            selector.select(i, top);
+            sel.take(i, top);
+        }
+        sel.clampedComponents = selector.clamped;
+        sel.rowsWalked = selector.walked;
+        return sel;
+    }
+
+    /**
+     * Selection and outputs one token at a time, in position order, with the same operations in the
+     * same order as {@link #run} (so the same bytes), holding O(n·C) memory for the codes and one
+     * level's sorted runs instead of the O(n·k) whole-sequence selection: the in-task engine of the
+     * Spark plan streams long sequences through this.
+     */
+    public Cursor cursor(TokenSequence s) {
+        return new Cursor(s, params);
+    }
+
+    /** See {@link #cursor}: {@link #advance} computes the next token's outputs into the public fields. */
+    public static final class Cursor {
+        private final TokenSequence s;
+        private final Selector selector;
+        private final Attender attender;
+        private final Selection exact;
+        private final TopK top;
+        private final int kk;
+        private int next;
+        /** The current token's index, position, selected count and novelty score. */
+        public int index = -1;
+        public long pos;
+        public int count;
+        public double nnDist;
+        /** The current token's output (dv), selected positions, distances and normalised weights (first {@link #count}). */
+        public final float[] out;
+        public final long[] nbrPos;
+        public final double[] nbrDist;
+        public final float[] nbrW;
+        private final int[] nbrIdx;
+
+        Cursor(TokenSequence s, ZetaParams params) {
+            this.s = s;
+            this.kk = params.k();
+            this.exact = params.exact() ? ExactOracle.select(s, params) : null;
+            this.selector = params.exact() ? null : new Selector(s, params);
+            this.attender = new Attender(s, params, kk);
+            this.top = new TopK(kk);
+            this.out = new float[s.dv()];
+            this.nbrPos = new long[kk];
+            this.nbrDist = new double[kk];
+            this.nbrW = new float[kk];
+            this.nbrIdx = new int[kk];
+        }
+
+        public boolean hasNext() {
+            return next < s.size();
+        }
+
+        /** Components of q or k outside the quantiser range, over the tokens selected so far. */
+        public long clampedComponents() {
+            return selector == null ? 0 : selector.clamped;
+        }
+
+        public void advance() {
+            int i = next++;
+            if (exact != null) {
+                count = exact.count[i];
+                System.arraycopy(exact.dist, i * kk, nbrDist, 0, count);
+                System.arraycopy(exact.pos, i * kk, nbrPos, 0, count);
+                System.arraycopy(exact.idx, i * kk, nbrIdx, 0, count);
+            } else {
                 top.reset(kk);
-                int ownEnd = causal ? (self ? i + 1 : i) : chunkEnd;
-                for (int j = chunkStart; j < ownEnd; j++) {
-                    if (!self && j == i) {
-                        continue;
-                    }
-                    stamp[j] = stampValue;
-                    top.offer(Distances.squared(q, i * d, k, j * d, d), pos[j], j);
+                selector.select(i, top);
+                count = top.drainSorted(nbrDist, nbrPos, nbrIdx, 0);
+            }
+            java.util.Arrays.fill(nbrW, 0, count, 0.0f);
+            nnDist = attender.attend(i, count, nbrDist, 0, nbrIdx, 0, out, 0, nbrW, 0);
+            index = i;
+            pos = s.pos()[i];
+        }
+    }
+
+    /**
+     * The selection rule for one query at a time (docs/ALGORITHM.md): own chunk exactly, then the
+     * window of every curve in the query's nested level ({@link NestedLevels#plan}). Queries must
+     * come in index order, each once; a level's sorted runs are built when its first query comes.
+     */
+    private static final class Selector {
+        private final int d;
+        private final int n;
+        private final int curves;
+        private final int half;
+        private final long m;
+        private final boolean causal;
+        private final boolean self;
+        private final long[] pos;
+        private final float[] q;
+        private final float[] k;
+        private final long[] qCodes;
+        private final long[] kCodes;
+        private final int[] stamp;
+        private final java.util.List<NestedLevels.Step> steps;
+        private int stampValue;
+        private int step = -1;
+        private int stepEnd;
+        private int keyCount;
+        private SortedKeyRun[] runs;
+        private int chunkStart;
+        private int chunkEnd;
+        long walked;
+        long clamped;
+
+        Selector(TokenSequence s, ZetaParams params) {
+            this.n = s.size();
+            this.d = s.d();
+            params.checkDims(d);
+            this.curves = params.curves();
+            this.half = params.halfWindow();
+            this.m = params.chunkSize();
+            this.causal = params.causal();
+            this.self = params.includeSelf();
+            this.pos = s.pos();
+            this.q = s.q();
+            this.k = s.k();
+            ShiftedCurves sc = new ShiftedCurves(d, params);
+            this.qCodes = new long[n * curves];
+            this.kCodes = new long[n * curves];
+            long[] scratch = new long[d];
+            for (int i = 0; i < n; i++) {
+                clamped += sc.encodeAll(q, i * d, qCodes, i * curves, scratch);
+                clamped += sc.encodeAll(k, i * d, kCodes, i * curves, scratch);
+            }
+            this.stamp = new int[n];
+            this.steps = NestedLevels.plan(pos, n, m, causal);
+        }
+
+        void select(int i, TopK top) {
+            boolean newStep = false;
+            while (i >= stepEnd) {
+                NestedLevels.Step st = steps.get(++step);
+                stepEnd = st.queryTo;
+                keyCount = st.keyCount;
+                runs = null; // release the previous level's runs before building the next
+                runs = keyCount > 0 ? SortedKeyRun.forLevel(kCodes, k, d, curves, keyCount, pos) : null;
+                newStep = true;
+            }
+            long chunk = pos[i] / m;
+            if (newStep || chunk != pos[i - 1] / m) {
+                chunkStart = i;
+                chunkEnd = i;
+                while (chunkEnd < n && pos[chunkEnd] / m == chunk) {
+                    chunkEnd++;
                 }
-                if (keyCount > 0) {
-                    long cutLo = chunk * m;
-                    long cutHi = causal || cutLo > Long.MAX_VALUE - m ? Long.MAX_VALUE : cutLo + m;
-                    for (int c = 0; c < curves; c++) {
-                        SortedKeyRun run = runs[c];
-                        int ins = CurveWindow.insertionPoint(run.codes, 0, keyCount, qCodes[i * curves + c]);
-                        walked += CurveWindow.collect(run.codes, run.pos, run.vec, run.id, d, 0, keyCount, ins,
-                                cutLo, cutHi, half, q, i * d, top, stamp, stampValue);
-                    }
+            }
+            stampValue++;
+            int ownEnd = causal ? (self ? i + 1 : i) : chunkEnd;
+            for (int j = chunkStart; j < ownEnd; j++) {
+                if (!self && j == i) {
+                    continue;
                 }
-                sel.take(i, top);
+                stamp[j] = stampValue;
+                top.offer(Distances.squared(q, i * d, k, j * d, d), pos[j], j);
+            }
+            if (keyCount > 0) {
+                long cutLo = chunk * m;
+                long cutHi = causal || cutLo > Long.MAX_VALUE - m ? Long.MAX_VALUE : cutLo + m;
+                for (int c = 0; c < curves; c++) {
+                    SortedKeyRun run = runs[c];
+                    int ins = CurveWindow.insertionPoint(run.codes, 0, keyCount, qCodes[i * curves + c]);
+                    walked += CurveWindow.collect(run.codes, run.pos, run.vec, run.id, d, 0, keyCount, ins,
+                            cutLo, cutHi, half, q, i * d, top, stamp, stampValue);
+                }
             }
         }
-        sel.rowsWalked = walked;
-        return sel;
     }
 
     /**
@@ -109,37 +221,72 @@ public final class ZetaAttention {
      */
     public static AttentionResult attend(TokenSequence s, Selection sel, ZetaParams params) {
         int n = s.size();
-        int d = s.d();
         int dv = s.dv();
         int kk = sel.k;
-        long[] pos = s.pos();
-        float[] q = s.q();
-        float[] k = s.k();
-        float[] v = s.v();
         float[] out = new float[n * dv];
         float[] nbrW = new float[n * kk];
         double[] nn = new double[n];
-        Attention att = new Attention(params, dv);
-        int[] valOff = new int[kk];
-        boolean mean = params.meanSlot();
-        boolean causal = params.causal();
-        boolean self = params.includeSelf();
-        HierarchicalSum sums = new HierarchicalSum(d + dv, params.chunkSize());
-        double[] sum = new double[d + dv];
-        double[] meanK = new double[d];
-        double[] meanV = new double[dv];
-        double[] total = null;
-        if (mean && !causal) {
-            for (int i = 0; i < n; i++) {
-                sums.add(pos[i], k, i * d, d, v, i * dv, dv);
-            }
-            total = new double[d + dv];
-            sums.total(total);
-        }
+        Attender a = new Attender(s, params, kk);
         for (int i = 0; i < n; i++) {
-            int cnt = sel.count[i];
+            nn[i] = a.attend(i, sel.count[i], sel.dist, i * kk, sel.idx, i * kk, out, i * dv, nbrW, i * kk);
+        }
+        return new AttentionResult(s.pos(), dv, out, sel, nbrW, nn);
+    }
+
+    /**
+     * The outputs of one query at a time from its selection: mean slot from the hierarchical sums
+     * (queries in index order, each once), weights and the weighted mean through {@link Attention}.
+     */
+    private static final class Attender {
+        private final int d;
+        private final int dv;
+        private final int n;
+        private final long[] pos;
+        private final float[] q;
+        private final float[] k;
+        private final float[] v;
+        private final Attention att;
+        private final int[] valOff;
+        private final boolean mean;
+        private final boolean causal;
+        private final boolean self;
+        private final HierarchicalSum sums;
+        private final double[] sum;
+        private final double[] meanK;
+        private final double[] meanV;
+        private double[] total;
+
+        Attender(TokenSequence s, ZetaParams params, int kk) {
+            this.n = s.size();
+            this.d = s.d();
+            this.dv = s.dv();
+            this.pos = s.pos();
+            this.q = s.q();
+            this.k = s.k();
+            this.v = s.v();
+            this.att = new Attention(params, dv);
+            this.valOff = new int[kk];
+            this.mean = params.meanSlot();
+            this.causal = params.causal();
+            this.self = params.includeSelf();
+            this.sums = new HierarchicalSum(d + dv, params.chunkSize());
+            this.sum = new double[d + dv];
+            this.meanK = new double[d];
+            this.meanV = new double[dv];
+            if (mean && !causal) {
+                for (int i = 0; i < n; i++) {
+                    sums.add(pos[i], k, i * d, d, v, i * dv, dv);
+                }
+                total = new double[d + dv];
+                sums.total(total);
+            }
+        }
+
+        /** Outputs of query i with {@code cnt} selected keys; returns its nn_dist. */
+        double attend(int i, int cnt, double[] dist, int distOff, int[] idx, int idxOff,
+                      float[] out, int outOff, float[] nbrW, int wOff) {
             for (int j = 0; j < cnt; j++) {
-                valOff[j] = sel.idx[i * kk + j] * dv;
+                valOff[j] = idx[idxOff + j] * dv;
             }
             boolean hasMean = false;
             double meanDist = 0.0;
@@ -171,10 +318,9 @@ public final class ZetaAttention {
                     meanDist = Distances.squared(q, i * d, meanK, 0, d);
                 }
             }
-            att.apply(cnt, sel.dist, i * kk, v, valOff, hasMean, meanDist, meanV, out, i * dv, nbrW, i * kk);
-            nn[i] = cnt == 0 ? Double.POSITIVE_INFINITY : Math.sqrt(sel.dist[i * kk]);
+            att.apply(cnt, dist, distOff, v, valOff, hasMean, meanDist, meanV, out, outOff, nbrW, wOff);
+            return cnt == 0 ? Double.POSITIVE_INFINITY : Math.sqrt(dist[distOff]);
         }
-        return new AttentionResult(pos, dv, out, sel, nbrW, nn);
     }
 
     /** Mean of the eligible keys and values from their sums: each component divided by the count. */

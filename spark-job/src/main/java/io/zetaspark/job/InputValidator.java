@@ -20,7 +20,12 @@ import io.zetaspark.kernels.ZetaParams;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import io.zetaspark.job.rows.CheckedToken;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
@@ -56,6 +61,9 @@ import org.apache.spark.sql.types.StructType;
 public final class InputValidator {
     /** Largest supported d (one Morton code of d·floor(63/d) bits fits a long). */
     public static final int MAX_D = 8;
+
+    /** Inputs the planner estimates at or below this size skip the sequence-count job (hash routing). */
+    static final long SMALL_INPUT_BYTES = 32L << 20;
 
     private InputValidator() {
     }
@@ -164,62 +172,78 @@ public final class InputValidator {
     public static ValidatedInput validate(Dataset<Row> input, ZetaColumns cols, ZetaParams params) {
         Dataset<Row> data = normalize(input, cols);
         StructType schema = data.schema();
+        ZetaParams p = params == null ? ZetaParams.defaults() : params;
+        boolean longSeq = schema.apply(cols.seq()).dataType() instanceof LongType;
 
-        Dataset<Row> perRow = data.select(
-                ref(cols.seq()).as("s"),
-                ref(cols.pos()).as("p"),
-                lengthOrMinusOne(cols.q()).as("ql"),
-                lengthOrMinusOne(cols.v()).as("vl"),
-                rowProblem(schema, cols).as("bad"));
+        SparkSession spark = data.sparkSession();
+        int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions", "200"));
+        // a small input (by the planner's size estimate, no job) is hash-partitioned by sequence;
+        // a larger one first counts its sequences (an aggregation that reduces to one row per
+        // sequence) so that they can be packed by size and the long ones spread
+        boolean small = data.queryExecution().optimizedPlan().stats().sizeInBytes().compare(
+                scala.math.BigInt.apply(SMALL_INPUT_BYTES)) <= 0;
+        long limit = -1;
+        SequenceRoutes routes = null;
+        if (!small) {
+            List<Row> perSeq = data.groupBy(ref(cols.seq()).as("s"))
+                    .agg(count(lit(1)).as("n"), max(size(ref(cols.q()))).as("ql"), max(size(ref(cols.v()))).as("vl"))
+                    .collectAsList();
+            if (perSeq.isEmpty()) {
+                return new ValidatedInput(data, 0, 0, 0, 0, 0);
+            }
+            int qlMax = 1;
+            int vlMax = 1;
+            for (Row r : perSeq) {
+                qlMax = Math.max(qlMax, r.isNullAt(2) ? 1 : r.getInt(2));
+                vlMax = Math.max(vlMax, r.isNullAt(3) ? 1 : r.getInt(3));
+            }
+            limit = ZetaPlan.localLimit(spark, p, Math.min(qlMax, MAX_D), vlMax);
+            routes = SequenceRoutes.pack(spark, perSeq, limit, partitions, schema.apply(cols.seq()).dataType());
+        }
 
-        Column duplicate = struct(lit(cols.pos()).as("col"),
-                concat(lit("duplicate position: "), col("cnt").cast("string"), lit(" rows have this (seq, pos)")).as("text"));
-        Dataset<Row> perToken = perRow.groupBy("s", "p")
-                .agg(count(lit(1)).as("cnt"), min("bad").as("bad"), min("ql").as("qmin"), max("ql").as("qmax"),
-                        min("vl").as("vmin"), max("vl").as("vmax"))
-                .withColumn("bad", when(col("bad").isNotNull(), col("bad")).when(col("cnt").gt(1), duplicate));
+        // the shuffle that the in-task engine needs anyway: whole sequences (long ones by position
+        // blocks) per partition, sorted by (seq, pos); the per-row checks are Catalyst expressions
+        Column bad = rowProblem(schema, cols);
+        Column fine = col("bad").isNull();
+        Dataset<Row> rowsChecked = data.select(ref(cols.seq()).as("s"), ref(cols.pos()).as("p"),
+                ref(cols.q()).as("q0"), ref(cols.k()).as("k0"), ref(cols.v()).as("v0"), bad.as("bad"));
+        Column route;
+        if (routes == null) {
+            route = col("s");
+        } else {
+            rowsChecked = rowsChecked.join(functions.broadcast(routes.frame()), col("s").equalTo(col("rs")), "left");
+            route = functions.coalesce(col("route"), functions.xxhash64(col("s"), expr("p div " + SequenceRoutes.LONG_BLOCK)));
+        }
+        Dataset<Row> routed = rowsChecked.repartition(partitions, route).sortWithinPartitions("s", "p");
+        Dataset<CheckedToken> checked = routed.select(
+                        col("s").cast(DataTypes.StringType).as("seq"),
+                        functions.coalesce(col("p"), lit(Long.MIN_VALUE)).as("pos"),
+                        col("p").isNull().as("posNull"),
+                        lit(0L).as("chunk"),
+                        when(fine, col("q0")).as("q"), when(fine, col("k0")).as("k"), when(fine, col("v0")).as("v"),
+                        when(col("q0").isNull(), lit(-1)).otherwise(size(col("q0"))).as("ql"),
+                        when(col("v0").isNull(), lit(-1)).otherwise(size(col("v0"))).as("vl"),
+                        col("bad.col").as("badCol"), col("bad.text").as("badText"))
+                .as(Encoders.bean(CheckedToken.class));
+        JavaRDD<CheckedToken> sorted = checked.javaRDD();
 
-        Dataset<Row> perSeq = perToken.groupBy("s").agg(
-                sum("cnt").as("n"),
-                min(when(col("bad").isNotNull(),
-                        struct(col("p"), col("bad.col").as("col"), col("bad.text").as("text")))).as("bad"),
-                min(struct(col("p"), col("qmin").as("ql"), col("vmin").as("vl"))).as("first"),
-                min(struct(col("qmin").as("len"), col("p"))).as("qlo"),
-                min(struct(negate(col("qmax")).as("len"), col("p"))).as("qhi"),
-                min(struct(col("vmin").as("len"), col("p"))).as("vlo"),
-                min(struct(negate(col("vmax")).as("len"), col("p"))).as("vhi"));
-
-        Row r = perSeq.agg(
-                sum("n").as("rows"),
-                count(lit(1)).as("seqs"),
-                max("n").as("maxlen"),
-                min(when(col("bad").isNotNull(), struct(col("s"), col("bad.p").as("p"), col("bad.col").as("col"),
-                        col("bad.text").as("text")))).as("bad"),
-                min(struct(col("s"), col("first.p").as("p"), col("first.ql").as("ql"), col("first.vl").as("vl")))
-                        .as("first"),
-                min(struct(col("qlo.len").as("len"), col("s"), col("qlo.p").as("p"))).as("qlo"),
-                min(struct(col("qhi.len").as("len"), col("s"), col("qhi.p").as("p"))).as("qhi"),
-                min(struct(col("vlo.len").as("len"), col("s"), col("vlo.p").as("p"))).as("vlo"),
-                min(struct(col("vhi.len").as("len"), col("s"), col("vhi.p").as("p"))).as("vhi"))
-                .head();
-
-        long rows = r.isNullAt(0) ? 0L : r.getLong(0);
-        if (rows == 0) {
+        // job 2 over the same shuffle output: the checks, one summary per partition
+        ValidationPass.Summary all = ValidationPass.combine(
+                sorted.mapPartitions(ValidationPass::summarize).collect(), longSeq);
+        if (all.rows == 0) {
             return new ValidatedInput(data, 0, 0, 0, 0, 0);
         }
-        if (!r.isNullAt(3)) {
-            Row bad = r.getStruct(3);
-            throw new ZetaInputException(bad.getString(2), bad.get(0), nullableLong(bad, 1), bad.getString(3));
+        if (all.bad != null) {
+            throw new ZetaInputException(all.bad.col, seqValue(all.bad.seq, longSeq), all.bad.pos, all.bad.text);
         }
-        Row first = r.getStruct(4);
-        int d = first.getInt(2);
-        int dv = first.getInt(3);
-        String firstRow = "seq=" + first.get(0) + " pos=" + first.get(1);
+        int d = all.first.len;
+        int dv = all.first.len2;
+        String firstRow = "seq=" + all.first.seq + " pos=" + all.first.pos;
         // the shortest and the longest vector seen must both have the first row's length
-        checkLength(cols.q(), "d", d, firstRow, r.getStruct(5), 1);
-        checkLength(cols.q(), "d", d, firstRow, r.getStruct(6), -1);
-        checkLength(cols.v(), "dv", dv, firstRow, r.getStruct(7), 1);
-        checkLength(cols.v(), "dv", dv, firstRow, r.getStruct(8), -1);
+        checkLength(cols.q(), "d", d, firstRow, all.qlo, longSeq);
+        checkLength(cols.q(), "d", d, firstRow, all.qhi, longSeq);
+        checkLength(cols.v(), "dv", dv, firstRow, all.vlo, longSeq);
+        checkLength(cols.v(), "dv", dv, firstRow, all.vhi, longSeq);
         if (params != null) {
             try {
                 params.checkDims(d);
@@ -228,24 +252,36 @@ public final class InputValidator {
                         + " (inferred from the data) does not fit the parameters: " + e.getMessage(), e);
             }
         }
-        return new ValidatedInput(data, d, dv, rows, r.getLong(1), r.getLong(2));
-    }
-
-    private static Long nullableLong(Row r, int i) {
-        return r.isNullAt(i) ? null : r.getLong(i);
-    }
-
-    /** {@code extreme} is (length · sign, seq, pos) of the row with the smallest (sign 1) or largest (sign −1) length. */
-    private static void checkLength(String column, String what, int expected, String firstRow, Row extreme, int sign) {
-        int len = extreme.getInt(0) * sign;
-        if (len != expected) {
-            throw new ZetaInputException(column, extreme.get(1), extreme.getLong(2), "length " + len + ", expected "
-                    + expected + " (" + what + " from the first row in (seq, pos) order, " + firstRow + ")");
+        long longest = 0;
+        for (long n : all.counts.values()) {
+            longest = Math.max(longest, n);
         }
+        List<String> large;
+        if (routes == null) {
+            limit = ZetaPlan.localLimit(spark, p, d, dv);
+            large = new ArrayList<>();
+            for (java.util.Map.Entry<String, Long> e : all.counts.entrySet()) {
+                if (e.getValue() > limit) {
+                    large.add(e.getKey()); // whole in one partition of the hash shuffle; the plan spreads it
+                }
+            }
+        } else {
+            large = routes.large();
+        }
+        return new ValidatedInput(data, d, dv, all.rows, all.counts.size(), longest,
+                new ValidatedInput.Routed(sorted, large, limit, p, new java.util.HashMap<>(all.counts)));
     }
 
-    private static Column lengthOrMinusOne(String name) {
-        return when(ref(name).isNull(), lit(-1)).otherwise(size(ref(name)));
+    private static Object seqValue(String seq, boolean longSeq) {
+        return seq == null || !longSeq ? seq : Long.valueOf(seq);
+    }
+
+    private static void checkLength(String column, String what, int expected, String firstRow,
+                                    ValidationPass.Found extreme, boolean longSeq) {
+        if (extreme.len != expected) {
+            throw new ZetaInputException(column, seqValue(extreme.seq, longSeq), extreme.pos, "length " + extreme.len
+                    + ", expected " + expected + " (" + what + " from the first row in (seq, pos) order, " + firstRow + ")");
+        }
     }
 
     /** Builds the per-row check as one CASE: the first problem in column order, or null. */

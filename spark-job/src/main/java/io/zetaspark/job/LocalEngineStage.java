@@ -2,7 +2,6 @@ package io.zetaspark.job;
 
 import io.zetaspark.job.rows.OutRow;
 import io.zetaspark.job.rows.TokenRow;
-import io.zetaspark.kernels.AttentionResult;
 import io.zetaspark.kernels.TokenSequence;
 import io.zetaspark.kernels.ZetaAttention;
 import io.zetaspark.kernels.ZetaParams;
@@ -13,8 +12,8 @@ import java.util.NoSuchElementException;
 /**
  * The whole operator inside one task, one sequence at a time: a partition's rows arrive sorted by
  * (seq, pos); each sequence is gathered into primitive arrays and run through the in-memory engine
- * {@link ZetaAttention} (the reference every other path reproduces, so the bytes are the engine's
- * by construction). The plan routes here every sequence that fits one task's memory budget
+ * {@link ZetaAttention}, streamed token by token through its cursor (the reference every other
+ * path reproduces, so the bytes are the engine's by construction). The plan routes here every sequence that fits one task's memory budget
  * ({@link ZetaPlan#LOCAL_MAX_TOKENS_CONF}); one sequence at a time is held, so a task's memory is
  * bounded by its longest sequence, not by its share of the input.
  */
@@ -23,27 +22,33 @@ final class LocalEngineStage {
     }
 
     /**
-     * Estimated peak heap bytes per token of one in-memory run: input arrays, the codes of every
-     * curve, the per-level sorted runs (about two copies per key), the selection and the outputs.
+     * Estimated peak heap bytes per token of one streamed in-memory run ({@link ZetaAttention#cursor}):
+     * the sequence's arrays (allocated once at the sequence's known length), the codes of every
+     * curve, the position stamps and one level's sorted runs per curve. The outputs stream out one
+     * token at a time, so nothing grows with k.
      */
     static long bytesPerToken(ZetaParams params, int d, int dv) {
         int c = params.curves();
-        int k = params.k();
-        long input = 8L + 4L * (2L * d + dv) * 2; // the gathered arrays, and TokenSequence's sorted copy at worst
+        long input = 8L + 4L * (2L * d + dv);
         long codes = 16L * c;
-        long runs = 2L * c * (8 + 8 + 4 + 4L * d); // codes, pos, id, key vectors of two levels
-        long selection = (long) k * (8 + 8 + 4 + 4); // pos, dist, idx, nbr_w
-        long outputs = 4L * dv + 8 + 64; // out, nn_dist, row objects while the result streams out
-        return input + codes + runs + selection + outputs;
+        long stamps = 4L;
+        long runs = (long) c * (8 + 8 + 4 + 4L * d); // codes, pos, id and key vectors of one level
+        return input + codes + stamps + runs;
     }
 
-    static Iterator<OutRow> run(Iterator<TokenRow> rows, ZetaParams params, int d, int dv) {
-        return new SequenceIterator(new Peeking<>(rows), params, d, dv);
+    /**
+     * @param counts tokens per sequence when known (the validation pass counted them): the arrays
+     *               are then allocated once at the right length; null: they grow by doubling
+     */
+    static Iterator<OutRow> run(Iterator<TokenRow> rows, ZetaParams params, int d, int dv,
+                                java.util.Map<String, Long> counts) {
+        return new SequenceIterator(new Peeking<>(rows), params, d, dv, counts);
     }
 
     private static final class SequenceIterator implements Iterator<OutRow> {
         private final Peeking<TokenRow> in;
         private final ZetaAttention engine;
+        private final java.util.Map<String, Long> counts;
         private final int d;
         private final int dv;
         private long[] pos;
@@ -51,15 +56,26 @@ final class LocalEngineStage {
         private float[] k;
         private float[] v;
         private String seq;
-        private AttentionResult result;
-        private int next;
+        private ZetaAttention.Cursor cursor;
 
-        SequenceIterator(Peeking<TokenRow> in, ZetaParams params, int d, int dv) {
+        SequenceIterator(Peeking<TokenRow> in, ZetaParams params, int d, int dv, java.util.Map<String, Long> counts) {
             this.in = in;
             this.engine = new ZetaAttention(params);
+            this.counts = counts;
             this.d = d;
             this.dv = dv;
-            allocate(1024);
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (cursor == null || !cursor.hasNext()) {
+                cursor = null;
+                if (!in.hasNext()) {
+                    return false;
+                }
+                loadSequence();
+            }
+            return true;
         }
 
         private void allocate(int cap) {
@@ -69,25 +85,15 @@ final class LocalEngineStage {
             v = new float[cap * dv];
         }
 
-        @Override
-        public boolean hasNext() {
-            while (result == null || next >= result.size()) {
-                result = null;
-                if (!in.hasNext()) {
-                    return false;
-                }
-                loadSequence();
-            }
-            return true;
-        }
-
         private void loadSequence() {
             seq = in.peek().getSeq();
+            Long known = counts == null ? null : counts.get(seq);
+            allocate(known == null ? 1024 : Math.toIntExact(known));
             int n = 0;
             while (in.hasNext() && in.peek().getSeq().equals(seq)) {
                 TokenRow t = in.next();
                 if (n == pos.length) {
-                    int cap = n * 2;
+                    int cap = Math.max(16, n * 2);
                     pos = Arrays.copyOf(pos, cap);
                     q = Arrays.copyOf(q, cap * d);
                     k = Arrays.copyOf(k, cap * d);
@@ -99,13 +105,14 @@ final class LocalEngineStage {
                 System.arraycopy(t.getV(), 0, v, n * dv, dv);
                 n++;
             }
-            TokenSequence s = TokenSequence.of(Arrays.copyOf(pos, n), Arrays.copyOf(q, n * d),
-                    Arrays.copyOf(k, n * d), Arrays.copyOf(v, n * dv), d, dv);
-            result = engine.run(s);
-            next = 0;
-            if (pos.length > 1 << 16) { // do not keep a long sequence's buffers for the next, short ones
-                allocate(1024);
-            }
+            TokenSequence s = n == pos.length ? TokenSequence.of(pos, q, k, v, d, dv)
+                    : TokenSequence.of(Arrays.copyOf(pos, n), Arrays.copyOf(q, n * d), Arrays.copyOf(k, n * d),
+                            Arrays.copyOf(v, n * dv), d, dv);
+            pos = null; // the sequence owns the arrays now
+            q = null;
+            k = null;
+            v = null;
+            cursor = engine.cursor(s);
         }
 
         @Override
@@ -113,14 +120,15 @@ final class LocalEngineStage {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            int i = next++;
+            ZetaAttention.Cursor c = cursor;
+            c.advance();
             OutRow o = new OutRow();
             o.setSeq(seq);
-            o.setPos(result.pos[i]);
-            o.setOut(result.outOf(i));
-            o.setNbrPos(result.selection.positionsOf(i));
-            o.setNbrW(result.weightsOf(i));
-            o.setNnDist(result.nnDist[i]);
+            o.setPos(c.pos);
+            o.setOut(c.out.clone());
+            o.setNbrPos(Arrays.copyOf(c.nbrPos, c.count));
+            o.setNbrW(Arrays.copyOf(c.nbrW, c.count));
+            o.setNnDist(c.nnDist);
             return o;
         }
     }

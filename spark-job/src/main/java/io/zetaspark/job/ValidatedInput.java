@@ -1,6 +1,10 @@
 package io.zetaspark.job;
 
+import io.zetaspark.job.rows.TokenRow;
+import io.zetaspark.kernels.ZetaParams;
+import java.util.List;
 import java.util.Locale;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -16,8 +20,15 @@ public final class ValidatedInput {
     private final long rows;
     private final long sequences;
     private final long maxSequenceLength;
+    private final Routed routed;
 
     ValidatedInput(Dataset<Row> dataset, int d, int dv, long rows, long sequences, long maxSequenceLength) {
+        this(dataset, d, dv, rows, sequences, maxSequenceLength, null);
+    }
+
+    ValidatedInput(Dataset<Row> dataset, int d, int dv, long rows, long sequences, long maxSequenceLength,
+                   Routed routed) {
+        this.routed = routed;
         this.dataset = dataset;
         this.d = d;
         this.dv = dv;
@@ -54,6 +65,34 @@ public final class ValidatedInput {
     /** Tokens in the longest sequence. */
     public long maxSequenceLength() {
         return maxSequenceLength;
+    }
+
+    /** The validation pass's shuffle output, which the plan reuses (null for an empty input). */
+    Routed routed() {
+        return routed;
+    }
+
+    /**
+     * The rows as the validation pass left them: whole sequences of at most {@code limit} tokens per
+     * partition (long ones spread by position blocks), sorted by (seq, pos), validated. Running jobs
+     * on this same RDD reuses its shuffle files instead of reading and shuffling the input again.
+     */
+    static final class Routed {
+        final JavaRDD<? extends TokenRow> sorted;
+        final List<String> large;
+        final long limit;
+        final ZetaParams params;
+        /** Tokens per sequence, counted by the validation pass. */
+        final java.util.Map<String, Long> counts;
+
+        Routed(JavaRDD<? extends TokenRow> sorted, List<String> large, long limit, ZetaParams params,
+               java.util.Map<String, Long> counts) {
+            this.counts = counts;
+            this.sorted = sorted;
+            this.large = large;
+            this.limit = limit;
+            this.params = params;
+        }
     }
 
     public boolean isEmpty() {

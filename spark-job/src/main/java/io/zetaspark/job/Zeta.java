@@ -32,6 +32,6 @@ public final class Zeta {
             return validated.dataset().sparkSession().createDataFrame(Collections.<Row>emptyList(),
                     ZetaAttentionTransformer.outputSchema(validated.dataset().schema(), cols));
         }
-        return ZetaPlan.transform(validated.dataset(), params, cols, validated.maxSequenceLength());
+        return ZetaPlan.transform(validated, params, cols);
     }
 }

@@ -142,7 +142,94 @@ public final class ZetaPlan {
                 out = out.union(small);
             }
         }
-        return project(out, p, cols);
+        return project(out, p.seqType, cols);
+    }
+
+    /**
+     * The plan over a validated input, reusing the validation pass's shuffle: sequences that fit a
+     * task run the in-memory engine on the partitions as they are (whole and sorted already); the
+     * long ones are taken from the same shuffle output into the distributed plan. Falls back to the
+     * general path when the validation was routed for other parameters or the GPU is requested.
+     */
+    static Dataset<Row> transform(ValidatedInput in, ZetaParams params, ZetaColumns cols) {
+        SparkSession spark = in.dataset().sparkSession();
+        EngineChoice engine = EngineChoice.parse(spark.conf().get(DEVICE_CONF, "auto"));
+        ValidatedInput.Routed r = in.routed();
+        int d = in.d();
+        int dv = in.dv();
+        if (r == null || engine == EngineChoice.GPU || localLimit(spark, params, d, dv) != r.limit) {
+            return transform(in.dataset(), params, cols, engine, in.maxSequenceLength());
+        }
+        params.checkDims(d);
+        @SuppressWarnings("unchecked")
+        JavaRDD<TokenRow> sorted = (JavaRDD<TokenRow>) r.sorted;
+        java.util.Set<String> large = new java.util.HashSet<>(r.large);
+        DataType seqType = in.dataset().schema().apply(cols.seq()).dataType();
+        int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions", "200"));
+        long m = params.chunkSize();
+        Dataset<OutRow> out = null;
+        if (large.size() < in.sequences()) {
+            Map<String, Long> counts = r.counts;
+            Broadcast<Map<String, Long>> bc = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(counts);
+            JavaRDD<OutRow> local = sorted.mapPartitions(it -> LocalEngineStage.run(
+                    large.isEmpty() ? it : new Filtered(it, large, false), params, d, dv, bc.value()));
+            out = spark.createDataset(local.rdd(), bean(OutRow.class));
+        }
+        if (!large.isEmpty()) {
+            JavaRDD<TokenRow> longRows = sorted.filter(t -> large.contains(t.getSeq())).map(t -> {
+                TokenRow c = new TokenRow();
+                c.setSeq(t.getSeq());
+                c.setPos(t.getPos());
+                c.setChunk(t.getPos() / m);
+                c.setQ(t.getQ());
+                c.setK(t.getK());
+                c.setV(t.getV());
+                return c;
+            });
+            Prepared dp = new Prepared(spark.createDataset(longRows.rdd(), bean(TokenRow.class)), params, seqType, d, dv,
+                    partitions);
+            Dataset<CandRow> far = params.exact()
+                    ? exactCandidates(dp.tokens, params, d, partitions, engine)
+                    : windowCandidates(dp.tokens, params, d, partitions, engine);
+            Dataset<OutRow> dist = finishRows(dp, far, dp.tokens);
+            out = out == null ? dist : out.union(dist);
+        }
+        return project(out, seqType, cols);
+    }
+
+    /** The rows of an iterator whose sequence is (keep) or is not (!keep) in a set. */
+    private static final class Filtered implements Iterator<TokenRow> {
+        private final Iterator<TokenRow> in;
+        private final java.util.Set<String> set;
+        private final boolean keep;
+        private TokenRow next;
+
+        Filtered(Iterator<TokenRow> in, java.util.Set<String> set, boolean keep) {
+            this.in = in;
+            this.set = set;
+            this.keep = keep;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && in.hasNext()) {
+                TokenRow t = in.next();
+                if (set.contains(t.getSeq()) == keep) {
+                    next = t;
+                }
+            }
+            return next != null;
+        }
+
+        @Override
+        public TokenRow next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            TokenRow t = next;
+            next = null;
+            return t;
+        }
     }
 
     /** The sequences (names) longer than {@code limit} tokens: none when the known longest fits. */
@@ -163,7 +250,7 @@ public final class ZetaPlan {
      * {@code auto} 40% of a task's heap share (Spark's user-memory fraction) over the engine's bytes
      * per token; exact mode at most {@link #EXACT_LOCAL_MAX}.
      */
-    static long localLimit(SparkSession spark, ZetaParams params, int d, int dv) {
+    public static long localLimit(SparkSession spark, ZetaParams params, int d, int dv) {
         String setting = spark.conf().get(LOCAL_MAX_TOKENS_CONF, "auto").trim();
         long limit;
         if (setting.equalsIgnoreCase("auto")) {
@@ -197,7 +284,7 @@ public final class ZetaPlan {
         int dv = p.dv;
         return tokens.repartition(p.partitions, col("seq"))
                 .sortWithinPartitions("seq", "pos")
-                .mapPartitions((MapPartitionsFunction<TokenRow, OutRow>) it -> LocalEngineStage.run(it, params, d, dv),
+                .mapPartitions((MapPartitionsFunction<TokenRow, OutRow>) it -> LocalEngineStage.run(it, params, d, dv, null),
                         bean(OutRow.class));
     }
 
@@ -245,7 +332,7 @@ public final class ZetaPlan {
      * tokens.
      */
     static Dataset<Row> finish(Prepared p, Dataset<CandRow> far, Dataset<TokenRow> queryTokens, ZetaColumns cols) {
-        return project(finishRows(p, far, queryTokens), p, cols);
+        return project(finishRows(p, far, queryTokens), p.seqType, cols);
     }
 
     static Dataset<OutRow> finishRows(Prepared p, Dataset<CandRow> far, Dataset<TokenRow> queryTokens) {
@@ -291,9 +378,9 @@ public final class ZetaPlan {
     }
 
     /** The output columns, named and typed as the caller asked. */
-    private static Dataset<Row> project(Dataset<OutRow> out, Prepared p, ZetaColumns cols) {
+    private static Dataset<Row> project(Dataset<OutRow> out, DataType seqType, ZetaColumns cols) {
         List<Column> select = new ArrayList<>();
-        select.add(col("seq").cast(p.seqType).as(cols.seq()));
+        select.add(col("seq").cast(seqType).as(cols.seq()));
         select.add(col("pos").as(cols.pos()));
         select.add(col("out").as(cols.out()));
         if (!cols.nbrPos().isEmpty()) {

@@ -2,108 +2,277 @@ package io.zetaspark.job.bench;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.zetaspark.job.ZetaColumns;
 import io.zetaspark.job.SyntheticTokens;
+import io.zetaspark.job.Zeta;
+import io.zetaspark.job.ZetaColumns;
+import io.zetaspark.job.ZetaEvaluation;
 import io.zetaspark.job.ZetaPlan;
-import io.zetaspark.kernels.TokenGenerator;
+import io.zetaspark.kernels.RecallEvaluator;
 import io.zetaspark.kernels.ZetaParams;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * End-to-end cost of the distributed operator against the floor the design names: one plain Spark
- * global sort of the same token rows, measured side by side in one run on one sequence. Writes a
- * Markdown section into docs/BENCHMARKS.md.
+ * End-to-end cost of the operator against the floor the design names (DESIGN.md §2): a plain Spark
+ * global sort of the same token rows, measured side by side in one JVM, plus Spark's own per-stage
+ * shuffle metrics ({@link StageMetrics}). Every figure is the min and median of several runs after
+ * a discarded warm-up. Writes the section "Spark job" of docs/BENCHMARKS.md.
  *
- * <p>Usage: {@code PlanBenchmark [tokens=1048576] [dv=64] [runs=2] [master=local[2]] [out=docs/BENCHMARKS.md]}
+ * <p>What it measures:
+ * <ol>
+ *   <li>one Gaussian sequence (d=3, dv=64, default parameters) at each size: the global sort, ZETA
+ *       as users call it ({@link Zeta#attention}: validation, then the plan with its default routes)
+ *       and, up to {@code distributedMax} tokens, ZETA with every sequence forced through the
+ *       distributed plan ({@link ZetaPlan#LOCAL_MAX_TOKENS_CONF}=0); ratios to the sort; shuffle rows
+ *       and bytes per token; the growth exponent of ZETA's time over the sizes;</li>
+ *   <li>the quick start's input (1,048,576 tokens, kind mix, dv=16): time, tokens/s and the stage
+ *       table;</li>
+ *   <li>4,096 tokens in one sequence, in a warm session (a notebook user's repeated call);</li>
+ *   <li>recall@32 of the default output against the exact oracle on seeded samples.</li>
+ * </ol>
+ *
+ * <p>Usage: {@code PlanBenchmark [sizes=262144,...,4194304] [runs=3] [distributedMax=1048576]
+ * [out=docs/BENCHMARKS.md] [master=local[2]]}; {@code PlanBenchmark smoke OUT} runs a tiny version
+ * (PlanBenchmarkSmokeTest runs it so that the program cannot rot).
  */
 public final class PlanBenchmark {
+    private static final String HEADING = "## Spark job: ZETA vs a plain global sort";
+
     private PlanBenchmark() {
     }
 
-
     public static void main(String[] args) throws IOException {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 1 << 20;
-        int dv = args.length > 1 ? Integer.parseInt(args[1]) : 64;
-        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 2;
-        String master = args.length > 3 ? args[3] : "local[2]";
-        Path report = Paths.get(args.length > 4 ? args[4] : "docs/BENCHMARKS.md");
+        boolean smoke = args.length > 0 && args[0].equals("smoke");
+        int a = smoke ? 1 : 0;
+        long[] sizes = smoke ? new long[] {2048, 4096}
+                : Arrays.stream((args.length > a ? args[a] : "262144,524288,1048576,2097152,4194304").split(","))
+                        .mapToLong(Long::parseLong).toArray();
+        int runs = smoke ? 1 : args.length > a + 1 ? Integer.parseInt(args[a + 1]) : 3;
+        long distributedMax = smoke ? 2048 : args.length > a + 2 ? Long.parseLong(args[a + 2]) : 1 << 20;
+        Path report = Paths.get(args.length > a + 3 ? args[a + 3] : "docs/BENCHMARKS.md");
+        String master = args.length > a + 4 ? args[a + 4] : "local[2]";
         SparkSession spark = SparkSession.builder().master(master).appName("zeta-plan-benchmark")
                 .config("spark.ui.enabled", "false")
-                .config("spark.sql.shuffle.partitions", "8")
-                .config("spark.driver.memory", "8g")
-                .config("spark.sql.adaptive.autoBroadcastJoinThreshold", "512m")
+                .config("spark.ui.showConsoleProgress", "false")
+                .config("spark.sql.shuffle.partitions", "4")
+                .config("spark.sql.adaptive.enabled", "true")
+                .config("spark.sql.adaptive.autoBroadcastJoinThreshold", "256m")
                 .getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
-        Path dir = Files.createTempDirectory("zeta-bench");
-        String input = dir.resolve("tokens.parquet").toString();
-        generate(spark, n, dv, 8).write().parquet(input);
-        Dataset<Row> tokens = spark.read().parquet(input);
-        ZetaParams params = ZetaParams.defaults();
-
-        // warm-up on a slice: JIT, first touch of heap
-        ZetaPlan.transform(tokens.where(col("pos").lt(50_000)), params, ZetaColumns.defaults())
-                .write().format("noop").mode("overwrite").save();
-
-        List<Double> sortTimes = new ArrayList<>();
-        List<Double> zetaTimes = new ArrayList<>();
-        for (int r = 0; r < runs; r++) {
-            long t0 = System.nanoTime();
-            tokens.orderBy(col("k").getItem(0), col("pos")).write().format("noop").mode("overwrite").save();
-            long t1 = System.nanoTime();
-            ZetaPlan.transform(tokens, params, ZetaColumns.defaults()).write().format("noop").mode("overwrite").save();
-            long t2 = System.nanoTime();
-            sortTimes.add((t1 - t0) / 1e9);
-            zetaTimes.add((t2 - t1) / 1e9);
-            System.out.printf(Locale.ROOT, "run %d: global sort %.1f s, zeta %.1f s%n", r, sortTimes.get(r), zetaTimes.get(r));
-        }
-        double sort = sortTimes.stream().mapToDouble(Double::doubleValue).min().orElse(0);
-        double zeta = zetaTimes.stream().mapToDouble(Double::doubleValue).min().orElse(0);
-        StringBuilder md = new StringBuilder();
-        md.append("## Spark job: one sequence vs a plain global sort\n\n");
-        md.append(String.format(Locale.ROOT, "Machine: %d cores, JDK %s, master %s, spark.sql.shuffle.partitions=8, spark.sql.adaptive.autoBroadcastJoinThreshold=512m, %s. "
-                        + "One sequence of %,d tokens (Gaussian, d=3, dv=%d), default parameters (k=32, 4 curves, W=192, M=256). "
-                        + "Both read the same Parquet input and write to Spark's `noop` sink; minimum of %d runs after a warm-up.%n%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), master,
-                java.time.LocalDate.now(), n, dv, runs));
-        md.append("| step | seconds (min) | all runs | tokens/s |\n|---|---|---|---|\n");
-        md.append(String.format(Locale.ROOT, "| plain global sort of the token rows | %.1f | %s | %,.0f |%n", sort, sortTimes, n / sort));
-        md.append(String.format(Locale.ROOT, "| ZETA attention, default mode | %.1f | %s | %,.0f |%n", zeta, zetaTimes, n / zeta));
-        md.append(String.format(Locale.ROOT, "%nRatio ZETA / global sort: **%.1f×**.%n%n"
-                + "Command: `bin/zeta bench-plan %d %d %d %s`%n", zeta / sort, n, dv, runs, master));
-        System.out.print(md);
-        BenchmarkReport.replaceSection(report, "## Spark job: one sequence vs a plain global sort", md.toString());
+        String md = run(spark, sizes, runs, distributedMax, smoke);
         spark.stop();
+        System.out.print(md);
+        BenchmarkReport.replaceSection(report, HEADING, md);
     }
 
-    static Dataset<Row> generate(SparkSession spark, int n, int dv, int partitions) {
-        TokenGenerator gen = new TokenGenerator(TokenGenerator.Kind.GAUSSIAN, 42, 3, dv);
-        return spark.range(0, n, 1, partitions).mapPartitions((MapPartitionsFunction<Long, Row>) it -> rows(gen, it, dv),
-                Encoders.row(SyntheticTokens.schema()));
-    }
+    /** Runs the benchmark in the given session and returns its Markdown section. */
+    public static String run(SparkSession spark, long[] sizes, int runs, long distributedMax, boolean smoke)
+            throws IOException {
+        String master = spark.sparkContext().master();
+        String partitions = spark.conf().get("spark.sql.shuffle.partitions");
+        StageMetrics metrics = new StageMetrics();
+        spark.sparkContext().addSparkListener(metrics);
+        Path dir = Files.createTempDirectory("zeta-plan-bench");
+        ZetaParams params = ZetaParams.defaults();
+        long started = System.nanoTime();
+        StringBuilder md = new StringBuilder(HEADING).append("\n\n");
+        md.append(String.format(Locale.ROOT, "Measured %s by `io.zetaspark.job.bench.PlanBenchmark`. Machine: %d cores, "
+                        + "%.1f GiB max heap, JDK %s, Spark %s, master %s, spark.sql.shuffle.partitions=%s, AQE %s; "
+                        + "load average at start %.2f. Defaults: k=32, 4 curves, W=192, M=256, d=3. Every step reads "
+                        + "the same Parquet input and writes to Spark's `noop` sink. Times: min / median of %d "
+                        + "run(s) after a discarded warm-up run. Shuffle figures are Spark's task metrics summed "
+                        + "over the stages of one run (rows and bytes written to the shuffle).%n%n",
+                java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() / (double) (1L << 30), System.getProperty("java.version"),
+                spark.version(), master, partitions, spark.conf().get("spark.sql.adaptive.enabled", "true").equals("true")
+                        ? "on" : "off", loadAverage(), runs));
 
-    private static Iterator<Row> rows(TokenGenerator gen, Iterator<Long> it, int dv) {
-        List<Row> out = new ArrayList<>();
-        while (it.hasNext()) {
-            long p = it.next();
-            float[] q = new float[3];
-            float[] k = new float[3];
-            float[] v = new float[dv];
-            gen.fill(0, p, q, k, 0, v, 0);
-            out.add(RowFactory.create("seq-0", p, q, k, v));
+        // 1. one sequence at each size
+        md.append("### One sequence (Gaussian, dv = 64)\n\n");
+        md.append("| tokens | global sort s (min / med) | ZETA s (min / med) | ZETA / sort | ZETA tokens/s "
+                + "| route | shuffle rows/token | shuffle bytes/token | distributed plan s | distributed / sort "
+                + "| distributed rows/token | distributed bytes/token |\n");
+        md.append("|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
+        List<double[]> growth = new ArrayList<>();
+        for (long n : sizes) {
+            String input = dir.resolve("gauss-" + n).toString();
+            SyntheticTokens.of(n).withSequences(1).withKind(SyntheticTokens.Kind.GAUSSIAN).withD(3).withDv(64)
+                    .withSeed(42).generate(spark, 8).write().parquet(input);
+            Dataset<Row> tokens = spark.read().parquet(input);
+            Timing sort = time(spark, metrics, runs, "sort", () -> tokens.orderBy(col("k").getItem(0), col("pos"))
+                    .write().format("noop").mode("overwrite").save());
+            Timing zeta = time(spark, metrics, runs, "zeta", () -> Zeta.attention(tokens, params)
+                    .write().format("noop").mode("overwrite").save());
+            String route = ZetaPlan.localLimit(spark, params, 3, 64) >= n ? "in-task engine" : "distributed";
+            String distCells = "– | – | – | –";
+            if (n <= distributedMax) {
+                Timing dist = withConf(spark, ZetaPlan.LOCAL_MAX_TOKENS_CONF, "0", () ->
+                        time(spark, metrics, smoke ? 1 : Math.min(runs, 2), "zeta distributed", () ->
+                                Zeta.attention(tokens, params).write().format("noop").mode("overwrite").save()));
+                distCells = String.format(Locale.ROOT, "%.1f | %.1f× | %.1f | %,.0f", dist.min(), dist.min() / sort.min(),
+                        dist.rows / (double) n, dist.bytes / (double) n);
+            }
+            growth.add(new double[] {n, zeta.min()});
+            md.append(String.format(Locale.ROOT, "| %,d | %.2f / %.2f | %.2f / %.2f | **%.1f×** | %,.0f | %s | %.1f | %,.0f | %s |%n",
+                    n, sort.min(), sort.median(), zeta.min(), zeta.median(), zeta.min() / sort.min(), n / zeta.min(),
+                    route, zeta.rows / (double) n, zeta.bytes / (double) n, distCells));
         }
-        return out.iterator();
+        if (growth.size() >= 2) {
+            md.append(String.format(Locale.ROOT, "%nGrowth exponent of ZETA's time (least-squares slope of log time "
+                    + "over log n, %,d to %,d tokens): **%.2f**.%n%n", sizes[0], sizes[sizes.length - 1], slope(growth)));
+        }
+
+        // 2. the quick start's input, with its stage table
+        long mixN = smoke ? 4096 : 1 << 20;
+        String mixInput = dir.resolve("mix").toString();
+        SyntheticTokens.of(mixN).withSequences(smoke ? 4 : 500).withKind(SyntheticTokens.Kind.MIX).withD(3).withDv(16)
+                .withSeed(42).generate(spark, 8).write().parquet(mixInput);
+        Dataset<Row> mix = spark.read().parquet(mixInput);
+        Timing mixSort = time(spark, metrics, runs, "sort", () -> mix.orderBy(col("k").getItem(0), col("pos"))
+                .write().format("noop").mode("overwrite").save());
+        Timing mixZeta = time(spark, metrics, runs, "zeta", () -> Zeta.attention(mix, params)
+                .write().format("noop").mode("overwrite").save());
+        md.append(String.format(Locale.ROOT, "### The quick start's input (%,d tokens, kind mix, dv = 16)%n%n"
+                        + "ZETA %.2f / %.2f s (min / median), %,.0f tokens/s; global sort %.2f s; ratio **%.1f×**. "
+                        + "Shuffle: %.1f rows and %,.0f bytes per token. Stages of the last run:%n%n",
+                mixN, mixZeta.min(), mixZeta.median(), mixN / mixZeta.min(), mixSort.min(), mixZeta.min() / mixSort.min(),
+                mixZeta.rows / (double) mixN, mixZeta.bytes / (double) mixN));
+        md.append(stageTable(mixZeta.lastStages, mixN));
+
+        // 3. a small input in a warm session
+        long smallN = 4096;
+        String smallInput = dir.resolve("small").toString();
+        SyntheticTokens.of(smallN).withSequences(1).withKind(SyntheticTokens.Kind.GAUSSIAN).withD(3).withDv(16)
+                .withSeed(7).generate(spark, 1).write().parquet(smallInput);
+        Dataset<Row> small = spark.read().parquet(smallInput);
+        Timing smallZeta = time(spark, metrics, smoke ? 1 : 5, "zeta", () -> Zeta.attention(small, params)
+                .write().format("noop").mode("overwrite").save());
+        md.append(String.format(Locale.ROOT, "%n### 4,096 tokens, one sequence, warm session%n%n"
+                        + "ZETA %.2f / %.2f s (min / median of %d), %d Spark stages per call.%n%n",
+                smallZeta.min(), smallZeta.median(), smoke ? 1 : 5, smallZeta.lastStages.size()));
+
+        // 4. recall of the default output
+        md.append("### Recall@32 of the default output (Gaussian, against the exact oracle)\n\n");
+        md.append("| tokens | sampled queries | recall@32 | min per query | relative L2 error of out (mean) |\n|---:|---:|---:|---:|---:|\n");
+        for (long n : smoke ? new long[] {4096} : new long[] {65536, 1 << 20, 1 << 22}) {
+            String input = dir.resolve("gauss-" + n).toString();
+            if (!Files.exists(Paths.get(input))) {
+                SyntheticTokens.of(n).withSequences(1).withKind(SyntheticTokens.Kind.GAUSSIAN).withD(3).withDv(64)
+                        .withSeed(42).generate(spark, 8).write().parquet(input);
+            }
+            Dataset<Row> tokens = spark.read().parquet(input);
+            Dataset<Row> out = Zeta.attention(tokens, params);
+            int sample = smoke ? 200 : 2000;
+            RecallEvaluator ev = ZetaEvaluation.evaluate(tokens, out, params, ZetaColumns.defaults(), sample, 1);
+            md.append(String.format(Locale.ROOT, "| %,d | %,d | %.4f | %.3f | %.2e |%n", n, ev.queries(), ev.recall(),
+                    ev.minQueryRecall(), ev.meanRelativeError()));
+        }
+        md.append(String.format(Locale.ROOT, "%nWhole benchmark: %.0f s. Command: `bin/zeta bench-plan%s`.%n",
+                (System.nanoTime() - started) / 1e9, smoke ? " smoke OUT" : ""));
+        spark.sparkContext().removeSparkListener(metrics);
+        return md.toString();
+    }
+
+    /** Times of one step over several runs, and Spark's shuffle totals of its last run. */
+    private static final class Timing {
+        final double[] seconds;
+        final long rows;
+        final long bytes;
+        final List<StageMetrics.Stage> lastStages;
+
+        Timing(double[] seconds, List<StageMetrics.Stage> lastStages) {
+            this.seconds = seconds;
+            this.lastStages = lastStages;
+            this.rows = StageMetrics.shuffleRecords(lastStages);
+            this.bytes = StageMetrics.shuffleBytes(lastStages);
+        }
+
+        double min() {
+            return Arrays.stream(seconds).min().orElse(Double.NaN);
+        }
+
+        double median() {
+            double[] s = seconds.clone();
+            Arrays.sort(s);
+            return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        }
+    }
+
+    private static Timing time(SparkSession spark, StageMetrics metrics, int runs, String phase, Runnable step) {
+        spark.sparkContext().setJobDescription(phase + " (warm-up)");
+        step.run();
+        double[] secs = new double[runs];
+        List<StageMetrics.Stage> last = List.of();
+        for (int r = 0; r < runs; r++) {
+            spark.sparkContext().setJobDescription(phase);
+            StageMetrics.drain(spark.sparkContext());
+            int mark = metrics.mark();
+            long t0 = System.nanoTime();
+            step.run();
+            secs[r] = (System.nanoTime() - t0) / 1e9;
+            StageMetrics.drain(spark.sparkContext());
+            last = metrics.since(mark);
+            System.err.printf(Locale.ROOT, "bench: %s run %d: %.2f s, %d stages%n", phase, r, secs[r], last.size());
+        }
+        spark.sparkContext().setJobDescription(null);
+        return new Timing(secs, last);
+    }
+
+    private static <T> T withConf(SparkSession spark, String key, String value, java.util.function.Supplier<T> body) {
+        String before = spark.conf().get(key, null);
+        spark.conf().set(key, value);
+        try {
+            return body.get();
+        } finally {
+            if (before == null) {
+                spark.conf().unset(key);
+            } else {
+                spark.conf().set(key, before);
+            }
+        }
+    }
+
+    private static String stageTable(List<StageMetrics.Stage> stages, long n) {
+        StringBuilder sb = new StringBuilder("| stage | created at | tasks | s | shuffle rows written | per token "
+                + "| shuffle bytes written | per token | shuffle rows read | input rows |\n"
+                + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (StageMetrics.Stage s : stages) {
+            sb.append(String.format(Locale.ROOT, "| %d | %s | %d | %.2f | %,d | %.2f | %,d | %.1f | %,d | %,d |%n",
+                    s.id, s.name.replace("|", "/"), s.tasks, s.seconds, s.shuffleWriteRecords,
+                    s.shuffleWriteRecords / (double) n, s.shuffleWriteBytes, s.shuffleWriteBytes / (double) n,
+                    s.shuffleReadRecords, s.inputRecords));
+        }
+        return sb.toString();
+    }
+
+    /** Least-squares slope of log(time) over log(n). */
+    static double slope(List<double[]> points) {
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        int k = points.size();
+        for (double[] p : points) {
+            double x = Math.log(p[0]);
+            double y = Math.log(p[1]);
+            sx += x;
+            sy += y;
+            sxx += x * x;
+            sxy += x * y;
+        }
+        return (k * sxy - sx * sy) / (k * sxx - sx * sx);
+    }
+
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 }
