@@ -55,7 +55,18 @@ public final class ZetaAttention {
      * Spark plan streams long sequences through this.
      */
     public Cursor cursor(TokenSequence s) {
-        return new Cursor(s, params);
+        return new Cursor(s, params, 0);
+    }
+
+    /**
+     * As {@link #cursor(TokenSequence)} for the queries from index {@code from} on: the tokens
+     * before it are keys only (the running mean-slot sums are replayed over them in the same order,
+     * so the outputs are the same bytes as in a whole-sequence run). In causal mode a query range
+     * [from, n) needs only the tokens [0, n): the Spark plan splits a long sequence into such ranges
+     * so that its parts run in parallel tasks.
+     */
+    public Cursor cursor(TokenSequence s, int from) {
+        return new Cursor(s, params, from);
     }
 
     /** See {@link #cursor}: {@link #advance} computes the next token's outputs into the public fields. */
@@ -79,12 +90,17 @@ public final class ZetaAttention {
         public final float[] nbrW;
         private final int[] nbrIdx;
 
-        Cursor(TokenSequence s, ZetaParams params) {
+        Cursor(TokenSequence s, ZetaParams params, int from) {
+            if (from < 0 || from > s.size()) {
+                throw new IllegalArgumentException("first query " + from + " outside 0.." + s.size());
+            }
             this.s = s;
+            this.next = from;
             this.kk = params.k();
             this.exact = params.exact() ? ExactOracle.select(s, params) : null;
             this.selector = params.exact() ? null : new Selector(s, params);
             this.attender = new Attender(s, params, kk);
+            attender.skipTo(from);
             this.top = new TopK(kk);
             this.out = new float[s.dv()];
             this.nbrPos = new long[kk];
@@ -177,7 +193,10 @@ public final class ZetaAttention {
 
         void select(int i, TopK top) {
             boolean newStep = false;
-            while (i >= stepEnd) {
+            if (i >= stepEnd) {
+                while (i >= steps.get(step + 1).queryTo) {
+                    step++; // a cursor that starts mid-sequence skips earlier levels without building them
+                }
                 NestedLevels.Step st = steps.get(++step);
                 stepEnd = st.queryTo;
                 keyCount = st.keyCount;
@@ -188,6 +207,9 @@ public final class ZetaAttention {
             long chunk = pos[i] / m;
             if (newStep || chunk != pos[i - 1] / m) {
                 chunkStart = i;
+                while (chunkStart > 0 && pos[chunkStart - 1] / m == chunk) {
+                    chunkStart--;
+                }
                 chunkEnd = i;
                 while (chunkEnd < n && pos[chunkEnd] / m == chunk) {
                     chunkEnd++;
@@ -279,6 +301,15 @@ public final class ZetaAttention {
                 }
                 total = new double[d + dv];
                 sums.total(total);
+            }
+        }
+
+        /** Replays the running sums over tokens [0, from) as the queries before {@code from} would have. */
+        void skipTo(int from) {
+            if (mean && causal) {
+                for (int i = 0; i < from; i++) {
+                    sums.add(pos[i], k, i * d, d, v, i * dv, dv);
+                }
             }
         }
 

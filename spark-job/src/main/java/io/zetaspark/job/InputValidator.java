@@ -64,6 +64,8 @@ public final class InputValidator {
 
     /** Inputs the planner estimates at or below this size skip the sequence-count job (hash routing). */
     static final long SMALL_INPUT_BYTES = 32L << 20;
+    /** Spark conf key overriding {@link #SMALL_INPUT_BYTES} (bytes; tests set 0 to exercise the packed routes). */
+    public static final String SMALL_INPUT_CONF = "spark.zeta.validation.smallInputBytes";
 
     private InputValidator() {
     }
@@ -180,13 +182,16 @@ public final class InputValidator {
         // a small input (by the planner's size estimate, no job) is hash-partitioned by sequence;
         // a larger one first counts its sequences (an aggregation that reduces to one row per
         // sequence) so that they can be packed by size and the long ones spread
+        long smallBytes = org.apache.spark.network.util.JavaUtils.byteStringAsBytes(
+                spark.conf().get(SMALL_INPUT_CONF, SMALL_INPUT_BYTES + "b"));
         boolean small = data.queryExecution().optimizedPlan().stats().sizeInBytes().compare(
-                scala.math.BigInt.apply(SMALL_INPUT_BYTES)) <= 0;
+                scala.math.BigInt.apply(smallBytes)) <= 0;
         long limit = -1;
         SequenceRoutes routes = null;
         if (!small) {
             List<Row> perSeq = data.groupBy(ref(cols.seq()).as("s"))
-                    .agg(count(lit(1)).as("n"), max(size(ref(cols.q()))).as("ql"), max(size(ref(cols.v()))).as("vl"))
+                    .agg(count(lit(1)).as("n"), max(size(ref(cols.q()))).as("ql"), max(size(ref(cols.v()))).as("vl"),
+                            min(ref(cols.pos())).as("lo"), max(ref(cols.pos())).as("hi"))
                     .collectAsList();
             if (perSeq.isEmpty()) {
                 return new ValidatedInput(data, 0, 0, 0, 0, 0);
@@ -198,7 +203,9 @@ public final class InputValidator {
                 vlMax = Math.max(vlMax, r.isNullAt(3) ? 1 : r.getInt(3));
             }
             limit = ZetaPlan.localLimit(spark, p, Math.min(qlMax, MAX_D), vlMax);
-            routes = SequenceRoutes.pack(spark, perSeq, limit, partitions, schema.apply(cols.seq()).dataType());
+            routes = SequenceRoutes.pack(spark, perSeq, limit, partitions, schema.apply(cols.seq()).dataType(),
+                    p.causal() && !p.exact() ? spark.sparkContext().defaultParallelism() : 1, p.chunkSize(),
+                    Long.parseLong(spark.conf().get(SequenceRoutes.SPLIT_MIN_CONF, String.valueOf(SequenceRoutes.SPLIT_MIN))));
         }
 
         // the shuffle that the in-task engine needs anyway: whole sequences (long ones by position
@@ -208,18 +215,23 @@ public final class InputValidator {
         Dataset<Row> rowsChecked = data.select(ref(cols.seq()).as("s"), ref(cols.pos()).as("p"),
                 ref(cols.q()).as("q0"), ref(cols.k()).as("k0"), ref(cols.v()).as("v0"), bad.as("bad"));
         Column route;
+        Column queryFrom = lit(Long.MIN_VALUE);
         if (routes == null) {
             route = col("s");
         } else {
-            rowsChecked = rowsChecked.join(functions.broadcast(routes.frame()), col("s").equalTo(col("rs")), "left");
+            // a split sequence's rows join every part that needs them as keys (p < qto)
+            rowsChecked = rowsChecked.join(functions.broadcast(routes.frame()),
+                    col("s").equalTo(col("rs")).and(col("p").lt(col("qto"))), "left");
             route = functions.coalesce(col("route"), functions.xxhash64(col("s"), expr("p div " + SequenceRoutes.LONG_BLOCK)));
+            queryFrom = functions.coalesce(col("qfrom"), lit(Long.MIN_VALUE));
         }
-        Dataset<Row> routed = rowsChecked.repartition(partitions, route).sortWithinPartitions("s", "p");
+        Dataset<Row> routed = rowsChecked.withColumn("queryFrom", queryFrom).repartition(partitions, route)
+                .sortWithinPartitions("s", "queryFrom", "p");
         Dataset<CheckedToken> checked = routed.select(
                         col("s").cast(DataTypes.StringType).as("seq"),
                         functions.coalesce(col("p"), lit(Long.MIN_VALUE)).as("pos"),
                         col("p").isNull().as("posNull"),
-                        lit(0L).as("chunk"),
+                        lit(0L).as("chunk"), col("queryFrom"),
                         when(fine, col("q0")).as("q"), when(fine, col("k0")).as("k"), when(fine, col("v0")).as("v"),
                         when(col("q0").isNull(), lit(-1)).otherwise(size(col("q0"))).as("ql"),
                         when(col("v0").isNull(), lit(-1)).otherwise(size(col("v0"))).as("vl"),

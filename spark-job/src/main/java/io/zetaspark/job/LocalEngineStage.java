@@ -11,7 +11,8 @@ import java.util.NoSuchElementException;
 
 /**
  * The whole operator inside one task, one sequence at a time: a partition's rows arrive sorted by
- * (seq, pos); each sequence is gathered into primitive arrays and run through the in-memory engine
+ * (seq, queryFrom, pos); each sequence (or part of a split sequence: the rows below queryFrom are
+ * its keys only) is gathered into primitive arrays and run through the in-memory engine
  * {@link ZetaAttention}, streamed token by token through its cursor (the reference every other
  * path reproduces, so the bytes are the engine's by construction). The plan routes here every sequence that fits one task's memory budget
  * ({@link ZetaPlan#LOCAL_MAX_TOKENS_CONF}); one sequence at a time is held, so a task's memory is
@@ -56,6 +57,7 @@ final class LocalEngineStage {
         private float[] k;
         private float[] v;
         private String seq;
+        private long queryFrom;
         private ZetaAttention.Cursor cursor;
 
         SequenceIterator(Peeking<TokenRow> in, ZetaParams params, int d, int dv, java.util.Map<String, Long> counts) {
@@ -87,10 +89,12 @@ final class LocalEngineStage {
 
         private void loadSequence() {
             seq = in.peek().getSeq();
+            queryFrom = in.peek().getQueryFrom();
             Long known = counts == null ? null : counts.get(seq);
             allocate(known == null ? 1024 : Math.toIntExact(known));
             int n = 0;
-            while (in.hasNext() && in.peek().getSeq().equals(seq)) {
+            int first = -1; // the first query: rows below queryFrom are keys only (a part of a split sequence)
+            while (in.hasNext() && in.peek().getSeq().equals(seq) && in.peek().getQueryFrom() == queryFrom) {
                 TokenRow t = in.next();
                 if (n == pos.length) {
                     int cap = Math.max(16, n * 2);
@@ -100,6 +104,9 @@ final class LocalEngineStage {
                     v = Arrays.copyOf(v, cap * dv);
                 }
                 pos[n] = t.getPos();
+                if (first < 0 && t.getPos() >= queryFrom) {
+                    first = n;
+                }
                 System.arraycopy(t.getQ(), 0, q, n * d, d);
                 System.arraycopy(t.getK(), 0, k, n * d, d);
                 System.arraycopy(t.getV(), 0, v, n * dv, dv);
@@ -112,7 +119,7 @@ final class LocalEngineStage {
             q = null;
             k = null;
             v = null;
-            cursor = engine.cursor(s);
+            cursor = engine.cursor(s, first < 0 ? n : first);
         }
 
         @Override

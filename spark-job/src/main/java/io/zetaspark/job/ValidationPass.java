@@ -8,7 +8,8 @@ import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The data half of {@link InputValidator}, run over partitions that hold whole (seq, pos) runs sorted
- * by (seq, pos): each partition reports its first problem row, its first row and the rows with its
+ * by (seq, pos) (copies of a row that only serve as keys of a later part of a split sequence are
+ * skipped, so every row is checked exactly once): each partition reports its first problem row, its first row and the rows with its
  * shortest and longest q and v; the driver keeps the first of each in (seq, pos) order, so the
  * message names the same row whatever the partitioning. Per row the checks are the ones Catalyst
  * already evaluated ({@code badCol}/{@code badText}); duplicates are adjacent rows with equal
@@ -63,6 +64,9 @@ final class ValidationPass {
         long seqCount = 0;
         while (it.hasNext()) {
             CheckedToken t = it.next();
+            if (!t.getPosNull() && t.getPos() < t.getQueryFrom()) {
+                continue; // a key-only copy for a later part of a split sequence: checked where it is a query
+            }
             s.rows++;
             // rows arrive grouped by sequence: count runs, one map update per sequence
             if (t.getSeq() == null || !t.getSeq().equals(countSeq)) {

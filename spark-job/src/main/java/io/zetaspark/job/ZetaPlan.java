@@ -320,7 +320,7 @@ public final class ZetaPlan {
                         col(cols.seq()).cast(DataTypes.StringType).as("seq"),
                         col(cols.pos()).cast(DataTypes.LongType).as("pos"),
                         expr("CAST(`" + cols.pos() + "` AS BIGINT) div " + m).as("chunk"),
-                        col(cols.q()).as("q"), col(cols.k()).as("k"), col(cols.v()).as("v"))
+                        col(cols.q()).as("q"), col(cols.k()).as("k"), col(cols.v()).as("v"), lit(0L).as("queryFrom"))
                 .as(bean(TokenRow.class));
         return new Prepared(tokens, params, seqType, d, dv, partitions);
     }

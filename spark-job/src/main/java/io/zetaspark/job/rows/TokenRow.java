@@ -10,6 +10,8 @@ public class TokenRow implements java.io.Serializable {
     private float[] q;
     private float[] k;
     private float[] v;
+    /** Rows of this sequence below this position are keys only (a part of a split sequence); 0: all rows are queries. */
+    private long queryFrom;
 
     public TokenRow() {
     }
@@ -60,5 +62,13 @@ public class TokenRow implements java.io.Serializable {
 
     public void setV(float[] value) {
         this.v = value;
+    }
+
+    public long getQueryFrom() {
+        return queryFrom;
+    }
+
+    public void setQueryFrom(long value) {
+        this.queryFrom = value;
     }
 }
