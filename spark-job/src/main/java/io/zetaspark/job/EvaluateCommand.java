@@ -75,6 +75,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("zeta evaluate: input " + in + "; " + params);
             Dataset<Row> result = Zeta.attention(in, params, cols);
             RecallEvaluator ev = ZetaEvaluation.evaluate(in.dataset(), result, params, cols, sample, sampleSeed);
+            Zeta.release(result);
             spec.commandLine().getOut().println(String.format(Locale.ROOT, "zeta evaluate: %d tokens, %d sequences; %s; %.2f s",
                     in.rows(), in.sequences(), describe(ev, params), (System.nanoTime() - t0) / 1e9));
         }

@@ -95,7 +95,8 @@ public final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("input " + input + " has no rows");
             }
             spec.commandLine().getErr().println("zeta run: input " + in + "; window engine: " + engineNote + "; " + params);
-            Dataset<Row> result = Zeta.attention(in, params, cols);
+            Dataset<Row> planned = Zeta.attention(in, params, cols);
+            Dataset<Row> result = planned;
             if (evaluate > 0) {
                 // the evaluation reads the result again: keep it instead of recomputing the plan
                 result = result.persist(StorageLevel.MEMORY_AND_DISK());
@@ -107,10 +108,11 @@ public final class RunCommand implements Callable<Integer> {
             if (evaluate > 0) {
                 long t1 = System.nanoTime();
                 RecallEvaluator ev = ZetaEvaluation.evaluate(in.dataset(), result, params, cols, evaluate, sampleSeed);
-                result.unpersist();
                 summary += String.format(Locale.ROOT, "; %s (evaluation %.2f s)", EvaluateCommand.describe(ev, params),
                         (System.nanoTime() - t1) / 1e9);
             }
+            result.unpersist();
+            Zeta.release(planned);
             spec.commandLine().getOut().println(summary + "; wrote " + outFormat.sparkName() + " to " + output);
         }
         return 0;

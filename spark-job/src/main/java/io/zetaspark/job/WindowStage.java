@@ -67,9 +67,244 @@ final class WindowStage {
         return r.getLevel() == g.level && r.getCurve() == g.curve && r.getSeq().equals(g.seq);
     }
 
-    /** Pass 1 (executors): the boundary summary of one sorted partition. */
-    static Summary summarize(int partition, Iterator<WindowRow> rows, int d, HaloRule rule) {
+    /**
+     * What the queries at one partition's edges need from its neighbours: the smallest cut (chunk
+     * start) of the queries of its first and of its last run. A query that walks out of the
+     * partition needs W/2 keys it may use beyond the edge; keys below the smallest cut are usable by
+     * every such query, so that many of them bound the halo (bidirectional: W/2 + M of any keys).
+     */
+    static final class Needs implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final int partition;
+        GroupKey first;
+        GroupKey last;
+        /** Smallest and largest cut of the first run's queries (null: no query). */
+        Long firstNeed;
+        Long firstMax;
+        Long lastNeed;
+        Long lastMax;
+
+        Needs(int partition) {
+            this.partition = partition;
+        }
+
+        boolean empty() {
+            return first == null;
+        }
+
+        boolean single() {
+            return first != null && first.equals(last);
+        }
+    }
+
+    /**
+     * Round 1 (executors): the edge needs of one sorted partition. Causal: only the queries whose
+     * walk leaves the partition count, i.e. those with fewer than W/2 usable keys (pos below their
+     * cut) between them and the edge inside the partition: a query deep inside finds its window
+     * without a halo. Bidirectional: every query of an edge run counts (W/2 + M keys of any
+     * position are enough for all of them).
+     */
+    static Needs needs(int partition, Iterator<WindowRow> rows, long chunkSize, boolean causal, int half) {
+        Needs n = new Needs(partition);
+        GroupKey current = null;
+        SmallestPositions seen = new SmallestPositions(half);
+        long[] cuts = new long[64]; // the current run's rows: key pos, or (for queries) -1 - cut
+        int size = 0;
+        Long need = null;
+        Long max = null;
+        boolean inFirst = true;
+        while (rows.hasNext()) {
+            WindowRow r = rows.next();
+            if (current == null || !sameGroup(r, current)) {
+                if (current != null) {
+                    if (inFirst) {
+                        n.firstNeed = need;
+                        n.firstMax = max;
+                    }
+                    inFirst = false;
+                }
+                current = keyOf(r);
+                if (n.first == null) {
+                    n.first = current;
+                }
+                size = 0;
+                need = null;
+                max = null;
+                seen.clear();
+            }
+            long cut = causal ? (r.getPos() / chunkSize) * chunkSize : Long.MAX_VALUE;
+            if (size == cuts.length) {
+                cuts = Arrays.copyOf(cuts, size * 2);
+            }
+            cuts[size++] = r.getTag() == 0 ? r.getPos() : -1 - cut;
+            if (inFirst) {
+                if (r.getTag() == 0) {
+                    seen.add(r.getPos());
+                } else if (!causal || !seen.atLeastBelow(cut)) {
+                    need = need == null ? cut : Math.min(need, cut);
+                    max = max == null ? cut : Math.max(max, cut);
+                }
+            }
+        }
+        if (current == null) {
+            return n;
+        }
+        if (inFirst) {
+            n.firstNeed = need;
+            n.firstMax = max;
+        }
+        n.last = current;
+        // the last run, backwards: queries with fewer than W/2 usable keys after them leave at the end
+        seen.clear();
+        need = null;
+        max = null;
+        for (int i = size - 1; i >= 0; i--) {
+            long x = cuts[i];
+            if (x >= 0) {
+                seen.add(x);
+            } else {
+                long cut = -1 - x;
+                if (!causal || !seen.atLeastBelow(cut)) {
+                    need = need == null ? cut : Math.min(need, cut);
+                    max = max == null ? cut : Math.max(max, cut);
+                }
+            }
+        }
+        n.lastNeed = need;
+        n.lastMax = max;
+        return n;
+    }
+
+    /** The {@code capacity} smallest positions added so far (a max-heap on primitive longs). */
+    static final class SmallestPositions {
+        private final long[] heap;
+        private int size;
+
+        SmallestPositions(int capacity) {
+            this.heap = new long[Math.max(1, capacity)];
+        }
+
+        void clear() {
+            size = 0;
+        }
+
+        void add(long p) {
+            if (size < heap.length) {
+                int i = size++;
+                heap[i] = p;
+                while (i > 0 && heap[(i - 1) / 2] < heap[i]) {
+                    swap(i, (i - 1) / 2);
+                    i = (i - 1) / 2;
+                }
+            } else if (p < heap[0]) {
+                heap[0] = p;
+                int i = 0;
+                while (true) {
+                    int l = 2 * i + 1;
+                    int r = l + 1;
+                    int big = i;
+                    if (l < size && heap[l] > heap[big]) {
+                        big = l;
+                    }
+                    if (r < size && heap[r] > heap[big]) {
+                        big = r;
+                    }
+                    if (big == i) {
+                        break;
+                    }
+                    swap(i, big);
+                    i = big;
+                }
+            }
+        }
+
+        /** Whether at least {@code capacity} of the added positions lie below {@code bound}. */
+        boolean atLeastBelow(long bound) {
+            return size == heap.length && heap[0] < bound;
+        }
+
+        private void swap(int a, int b) {
+            long t = heap[a];
+            heap[a] = heap[b];
+            heap[b] = t;
+        }
+    }
+
+    private static Long minNull(Long a, Long b) {
+        return a == null ? b : b == null ? a : Long.valueOf(Math.min(a, b));
+    }
+
+    private static Long maxNull(Long a, Long b) {
+        return a == null ? b : b == null ? a : Long.valueOf(Math.max(a, b));
+    }
+
+    /**
+     * Round 1 (driver): per partition, {tail min, tail max, head min, head max}: the tail of its last
+     * run must hold W/2 keys below "min" for the partitions after it that share the run (a chain
+     * through partitions that hold nothing but that run takes the smallest and largest cut along
+     * it), and needs no key at or above "max" (ineligible for every one of those queries: the walk
+     * would skip it). The head, the same for the partitions before it. Null: nobody needs that edge.
+     */
+    static Map<Integer, Long[]> requirements(List<Needs> all) {
+        Needs[] byIndex = new Needs[all.size()];
+        for (Needs n : all) {
+            byIndex[n.partition] = n;
+        }
+        Map<Integer, Long[]> req = new HashMap<>();
+        Long carryMin = null;
+        Long carryMax = null;
+        Needs after = null;
+        for (int q = byIndex.length - 1; q >= 0; q--) {
+            Needs n = byIndex[q];
+            if (n == null || n.empty()) {
+                continue;
+            }
+            Long lo = null;
+            Long hi = null;
+            if (after != null && after.first.equals(n.last)) {
+                lo = minNull(after.firstNeed, after.single() ? carryMin : null);
+                hi = maxNull(after.firstMax, after.single() ? carryMax : null);
+            }
+            req.put(q, new Long[] {lo, hi, null, null});
+            carryMin = lo;
+            carryMax = hi;
+            after = n;
+        }
+        carryMin = null;
+        carryMax = null;
+        Needs before = null;
+        for (int q = 0; q < byIndex.length; q++) {
+            Needs n = byIndex[q];
+            if (n == null || n.empty()) {
+                continue;
+            }
+            Long lo = null;
+            Long hi = null;
+            if (before != null && before.last.equals(n.first)) {
+                lo = minNull(before.lastNeed, before.single() ? carryMin : null);
+                hi = maxNull(before.lastMax, before.single() ? carryMax : null);
+            }
+            req.get(q)[2] = lo;
+            req.get(q)[3] = hi;
+            carryMin = lo;
+            carryMax = hi;
+            before = n;
+        }
+        return req;
+    }
+
+    /**
+     * Round 2 (executors): the boundary summary of one sorted partition: the head of its first run
+     * and the tail of its last run, each until {@code rule.needed()} keys below the requirement's
+     * smallest cut have been seen (or the run ends), leaving out keys at or above its largest cut
+     * ({@code req} = {tail min, tail max, head min, head max}).
+     */
+    static Summary summarize(int partition, Iterator<WindowRow> rows, int d, HaloRule rule, Long[] req) {
         Summary s = new Summary(partition);
+        Long tailMin = req == null ? null : req[0];
+        Long tailMax = req == null ? null : req[1];
+        Long headMin = req == null ? null : req[2];
+        Long headMax = req == null ? null : req[3];
         KeyBuffer groupKeys = new KeyBuffer(d, 64);
         GroupKey current = null;
         int headCount = 0;
@@ -85,15 +320,18 @@ final class WindowStage {
                 if (s.first == null) {
                     s.first = current;
                     s.head = new KeyBuffer(d, 16);
+                    s.headSatisfied = headMin == null;
                 }
             }
             if (r.getTag() != 0) {
                 continue;
             }
-            groupKeys.add(r.getCode(), r.getPos(), r.getVec(), 0);
-            if (inFirst && !s.headSatisfied) {
+            if (tailMin != null && rule.useful(r.getPos(), tailMax)) {
+                groupKeys.add(r.getCode(), r.getPos(), r.getVec(), 0);
+            }
+            if (inFirst && !s.headSatisfied && rule.useful(r.getPos(), headMax)) {
                 s.head.add(r.getCode(), r.getPos(), r.getVec(), 0);
-                if (rule.counts(r.getSeq(), r.getLevel(), r.getPos()) && ++headCount >= rule.needed()) {
+                if (rule.counts(r.getPos(), headMin) && ++headCount >= rule.needed()) {
                     s.headSatisfied = true;
                 }
             }
@@ -102,16 +340,48 @@ final class WindowStage {
             s.last = current;
             int count = 0;
             int start = groupKeys.size;
-            while (start > 0 && count < rule.needed()) {
-                start--;
-                if (rule.counts(current.seq, current.level, groupKeys.pos[start])) {
-                    count++;
+            if (tailMin != null) {
+                while (start > 0 && count < rule.needed()) {
+                    start--;
+                    if (rule.counts(groupKeys.pos[start], tailMin)) {
+                        count++;
+                    }
                 }
+            } else {
+                start = 0;
+                groupKeys.clear();
             }
             s.tail = groupKeys.slice(start, groupKeys.size);
-            s.tailSatisfied = count >= rule.needed();
+            s.tailSatisfied = tailMin == null || count >= rule.needed();
         }
         return s;
+    }
+
+    /**
+     * The halos of every partition of a sorted window-row RDD (cached by the caller: it is read
+     * three times). Two small jobs: the edge needs, then the boundary keys that meet them. Each
+     * boundary receives W/2 (bidirectional W/2 + M) keys below the smallest cut of the queries next
+     * to it, plus the keys between the smallest and the largest cut met on the way; keys that no
+     * query next to it may use are left out, so a run of one repeated word lends nothing.
+     */
+    static Map<Integer, Halo> halos(org.apache.spark.api.java.JavaRDD<WindowRow> sorted, int d, long chunkSize,
+                                    int halfWindow, boolean causal) {
+        List<Needs> needs = sorted.mapPartitionsWithIndex(
+                (idx, it) -> List.of(needs(idx, it, chunkSize, causal, halfWindow)).iterator(), true).collect();
+        Map<Integer, Long[]> req = requirements(needs);
+        HaloRule rule = new HaloRule(causal, (int) chunkSize, halfWindow);
+        List<Summary> summaries = sorted.mapPartitionsWithIndex(
+                (idx, it) -> List.of(summarize(idx, it, d, rule, req.get(idx))).iterator(), true).collect();
+        return assembleHalos(summaries, d);
+    }
+
+    /** The largest halo side (rows) of a halo map: what one partition boundary borrowed. */
+    static int largestSide(Map<Integer, Halo> halos) {
+        int max = 0;
+        for (Halo h : halos.values()) {
+            max = Math.max(max, Math.max(h.prev.size, h.next.size));
+        }
+        return max;
     }
 
     /** Pass 2 (driver): chains the summaries into each partition's halo. */

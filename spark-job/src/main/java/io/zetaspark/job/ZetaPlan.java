@@ -63,6 +63,7 @@ import org.apache.spark.storage.StorageLevel;
  * group is one (seq, chunk) of at most M tokens or one range partition of a sorted run.
  */
 public final class ZetaPlan {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ZetaPlan.class);
     /** Tokens per brute-force block in exact mode (any value gives the same answer). */
     static final long EXACT_BLOCK = 4096;
 
@@ -119,6 +120,18 @@ public final class ZetaPlan {
      */
     static Dataset<Row> transform(Dataset<Row> input, ZetaParams params, ZetaColumns cols, EngineChoice engine,
                                   long longest) {
+        PlanResources before = PlanResources.begin();
+        Dataset<Row> result = null;
+        try {
+            result = build(input, params, cols, engine, longest);
+            return result;
+        } finally {
+            PlanResources.end(result, before);
+        }
+    }
+
+    private static Dataset<Row> build(Dataset<Row> input, ZetaParams params, ZetaColumns cols, EngineChoice engine,
+                                      long longest) {
         Prepared p = prepare(input, params, cols);
         long limit = engine == EngineChoice.GPU ? 0 : localLimit(input.sparkSession(), params, p.d, p.dv);
         List<String> large = limit <= 0 ? null : longSequences(p.tokens, limit, longest);
@@ -152,6 +165,17 @@ public final class ZetaPlan {
      * general path when the validation was routed for other parameters or the GPU is requested.
      */
     static Dataset<Row> transform(ValidatedInput in, ZetaParams params, ZetaColumns cols) {
+        PlanResources before = PlanResources.begin();
+        Dataset<Row> result = null;
+        try {
+            result = build(in, params, cols);
+            return result;
+        } finally {
+            PlanResources.end(result, before);
+        }
+    }
+
+    private static Dataset<Row> build(ValidatedInput in, ZetaParams params, ZetaColumns cols) {
         SparkSession spark = in.dataset().sparkSession();
         EngineChoice engine = EngineChoice.parse(spark.conf().get(DEVICE_CONF, "auto"));
         ValidatedInput.Routed r = in.routed();
@@ -170,7 +194,8 @@ public final class ZetaPlan {
         Dataset<OutRow> out = null;
         if (large.size() < in.sequences()) {
             Map<String, Long> counts = r.counts;
-            Broadcast<Map<String, Long>> bc = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(counts);
+            Broadcast<Map<String, Long>> bc = PlanResources.broadcast(
+                    JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(counts));
             JavaRDD<OutRow> local = sorted.mapPartitions(it -> LocalEngineStage.run(
                     large.isEmpty() ? it : new Filtered(it, large, false), params, d, dv, bc.value()));
             out = spark.createDataset(local.rdd(), bean(OutRow.class));
@@ -443,14 +468,15 @@ public final class ZetaPlan {
         ShiftedCurves sc = new ShiftedCurves(d, params);
         int curves = params.curves();
         boolean causal = params.causal();
+        long m = params.chunkSize();
         Column[] qCells = new Column[d];
         Column[] kCells = new Column[d];
         List<Column> withCells = new ArrayList<>(List.of(col("seq"), col("pos"), col("chunk"), col("q"), col("k")));
-        for (int m = 0; m < d; m++) {
-            withCells.add(MortonColumns.cell(sc, col("q"), m).as("qcell" + m));
-            withCells.add(MortonColumns.cell(sc, col("k"), m).as("kcell" + m));
-            qCells[m] = col("qcell" + m);
-            kCells[m] = col("kcell" + m);
+        for (int dim = 0; dim < d; dim++) {
+            withCells.add(MortonColumns.cell(sc, col("q"), dim).as("qcell" + dim));
+            withCells.add(MortonColumns.cell(sc, col("k"), dim).as("kcell" + dim));
+            qCells[dim] = col("qcell" + dim);
+            kCells[dim] = col("kcell" + dim);
         }
         Column[] qCodes = new Column[curves];
         Column[] kCodes = new Column[curves];
@@ -462,34 +488,31 @@ public final class ZetaPlan {
         Dataset<CodedToken> coded = cells.select(col("seq"), col("pos"), col("chunk"), lit(0L).as("maxChunk"),
                         col("q"), col("k"), array(qCodes).as("qcodes"), array(kCodes).as("kcodes"))
                 .as(bean(CodedToken.class));
-        Broadcast<Map<String, SequenceLevels>> bc = causal
-                ? JavaSparkContext.fromSparkContext(tokens.sparkSession().sparkContext()).broadcast(levels) : null;
+        Broadcast<Map<String, SequenceLevels>> bc = causal ? PlanResources.broadcast(
+                JavaSparkContext.fromSparkContext(tokens.sparkSession().sparkContext()).broadcast(levels)) : null;
         Dataset<WindowRow> rows = coded.flatMap(
                 (FlatMapFunction<CodedToken, WindowRow>) t ->
-                        windowRows(t, curves, causal, causal ? bc.value().get(t.getSeq()) : null).iterator(),
+                        windowRows(t, curves, causal, causal ? bc.value().get(t.getSeq()) : null, m).iterator(),
                 bean(WindowRow.class));
-        return rows.repartitionByRange(partitions, col("seq"), col("level"), col("curve"), col("code"))
-                .sortWithinPartitions("seq", "level", "curve", "code", "tag", "pos");
+        // (code, spos): runs of equal codes (a repeated word) can be cut between any two rows, so one
+        // word repeated ten million times still spreads over tasks
+        return rows.repartitionByRange(partitions, col("seq"), col("level"), col("curve"), col("code"), col("spos"))
+                .sortWithinPartitions("seq", "level", "curve", "code", "spos", "tag", "pos");
     }
 
     static Dataset<CandRow> windowCandidates(Dataset<TokenRow> tokens, ZetaParams params, int d,
                                              int partitions, EngineChoice engine) {
         boolean causal = params.causal();
         Map<String, SequenceLevels> levels = causal ? SequenceLevels.of(tokens) : null;
-        Map<String, Long> bases = new java.util.HashMap<>();
-        if (levels != null) {
-            levels.forEach((s, l) -> bases.put(s, l.base));
-        }
-        Dataset<WindowRow> sorted = sortedWindowRows(tokens, params, d, partitions, levels)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<WindowRow> sorted = PlanResources.cache(sortedWindowRows(tokens, params, d, partitions, levels)
+                .persist(StorageLevel.MEMORY_AND_DISK()));
         JavaRDD<WindowRow> sortedRdd = sorted.javaRDD();
-        HaloRule rule = new HaloRule(causal, params.chunkSize(), params.halfWindow(), bases);
-        List<WindowStage.Summary> summaries = sortedRdd
-                .mapPartitionsWithIndex((idx, it) -> List.of(WindowStage.summarize(idx, it, d, rule)).iterator(), true)
-                .collect();
-        Map<Integer, WindowStage.Halo> halos = WindowStage.assembleHalos(summaries, d);
-        Broadcast<Map<Integer, WindowStage.Halo>> bc =
-                JavaSparkContext.fromSparkContext(tokens.sparkSession().sparkContext()).broadcast(halos);
+        Map<Integer, WindowStage.Halo> halos = WindowStage.halos(sortedRdd, d, params.chunkSize(), params.halfWindow(),
+                causal);
+        LOG.info("window stage: {} of {} partitions borrow halo rows, at most {} rows on one side", halos.size(),
+                sortedRdd.getNumPartitions(), WindowStage.largestSide(halos));
+        Broadcast<Map<Integer, WindowStage.Halo>> bc = PlanResources.broadcast(
+                JavaSparkContext.fromSparkContext(tokens.sparkSession().sparkContext()).broadcast(halos));
         int k = params.k();
         int half = params.halfWindow();
         long m = params.chunkSize();
@@ -503,14 +526,16 @@ public final class ZetaPlan {
      * one query row per curve in its relative chunk's level and one key row per curve in every level
      * that has queries and can use it ({@code levels}); bidirectional, one of each per curve.
      */
-    static List<WindowRow> windowRows(CodedToken t, int curves, boolean causal, SequenceLevels levels) {
+    static List<WindowRow> windowRows(CodedToken t, int curves, boolean causal, SequenceLevels levels, long m) {
         List<WindowRow> out = new ArrayList<>();
         if (causal) {
             long rel = t.getChunk() - levels.base;
             int qLevel = NestedLevels.queryLevel(rel);
             if (qLevel >= 1) {
                 for (int c = 0; c < curves; c++) {
-                    out.add(windowRow(t.getSeq(), qLevel, c, t.getQcodes()[c], 1, t.getPos(), t.getQ()));
+                    WindowRow q = windowRow(t.getSeq(), qLevel, c, t.getQcodes()[c], 1, t.getPos(), t.getQ());
+                    q.setSpos(t.getChunk() * m); // the query's cut: after its code's eligible keys
+                    out.add(q);
                 }
             }
             for (int level = NestedLevels.minKeyLevel(rel); level < 64; level++) {
@@ -523,7 +548,9 @@ public final class ZetaPlan {
             }
         } else {
             for (int c = 0; c < curves; c++) {
-                out.add(windowRow(t.getSeq(), 1, c, t.getQcodes()[c], 1, t.getPos(), t.getQ()));
+                WindowRow q = windowRow(t.getSeq(), 1, c, t.getQcodes()[c], 1, t.getPos(), t.getQ());
+                q.setSpos(Long.MAX_VALUE); // after every key of its code
+                out.add(q);
                 out.add(windowRow(t.getSeq(), 1, c, t.getKcodes()[c], 0, t.getPos(), t.getK()));
             }
         }
@@ -538,6 +565,7 @@ public final class ZetaPlan {
         r.setCode(code);
         r.setTag(tag);
         r.setPos(pos);
+        r.setSpos(pos);
         r.setVec(vec);
         return r;
     }
@@ -604,6 +632,7 @@ public final class ZetaPlan {
                 .mapPartitions((MapPartitionsFunction<TokenRow, ChunkSumRow>) it ->
                         MeanSlotStages.chunkTotals(it, d, dv), bean(ChunkSumRow.class))
                 .persist(StorageLevel.MEMORY_AND_DISK());
+        PlanResources.cache(chunkTotals);
         Column superBlock = expr("chunk div " + m);
         Dataset<ChunkSumRow> bySuper = chunkTotals.repartition(partitions, col("seq"), superBlock)
                 .sortWithinPartitions("seq", "chunk");

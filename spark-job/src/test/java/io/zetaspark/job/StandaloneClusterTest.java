@@ -27,7 +27,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -241,7 +240,6 @@ class StandaloneClusterTest {
 
     @Test
     void operatorOnTheClusterEqualsLocalMode() throws Exception {
-        Assumptions.assumeTrue(PlanStatus.ready(), "ZetaPlan.transform is still a stub");
         SparkSession spark = SparkTestSession.get();
         String in = work.resolve("tokens").toString();
         SyntheticTokens.of(TOKENS).withSequences(SEQUENCES).withDv(DV).withKind(SyntheticTokens.Kind.TIES)

@@ -223,18 +223,10 @@ class ZetaCliTest {
         assertEquals(0, cli("generate", "--output", in, "--tokens", "3000", "--sequences", "3", "--dv", "4").code());
         String out = dir.resolve("att").toString();
         Result r = cli("run", "--input", in, "--output", out, "--output-format", "json", "--conf", "ignored.key=1");
-        if (PlanStatus.ready()) {
-            assertEquals(0, r.code(), r.err());
-            assertTrue(r.out().startsWith("zeta run: 3000 tokens, 3 sequences, "), r.out());
-            assertEquals(3000, SparkTestSession.get().read().json(out).count());
-            assertEquals(List.of("att", "tokens"), entries());
-        } else {
-            // the stub plan throws after validation: the failure must leave no output behind
-            assertEquals(1, r.code(), r.err());
-            assertTrue(r.err().contains("zeta run: input 3000 tokens in 3 sequences (longest 1000), d=3, dv=4; engine: cpu"),
-                    r.err());
-            assertEquals(List.of("tokens"), entries());
-        }
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("zeta run: 3000 tokens, 3 sequences, "), r.out());
+        assertEquals(3000, SparkTestSession.get().read().json(out).count());
+        assertEquals(List.of("att", "tokens"), entries());
     }
 
     @Test
@@ -242,7 +234,6 @@ class ZetaCliTest {
         String in = dir.resolve("tokens").toString();
         assertEquals(0, cli("generate", "--output", in, "--tokens", "2000", "--sequences", "2", "--dv", "3",
                 "--kind", "ties").code());
-        Assumptions.assumeTrue(PlanStatus.ready(), "ZetaPlan.transform is still a stub");
         // the exact oracle must score a perfect recall: a check that can fail
         Result exact = cli("evaluate", "--input", in, "--sample", "40", "--exact", "--k", "8");
         assertEquals(0, exact.code(), exact.err());

@@ -87,4 +87,28 @@ class ZetaPlanPropertiesTest {
         assertEquals(1.0, perfect.recall());
         assertEquals(0.0, perfect.maxRelativeError());
     }
+
+    @Test
+    void releaseFreesThePlansCachesAndBroadcasts() throws InterruptedException {
+        SparkSession spark = PlanFixtures.spark();
+        TokenSequence s = new TokenGenerator(TokenGenerator.Kind.GAUSSIAN, 44, 3, 2).sequence(0, 1500, 1);
+        Dataset<Row> input = PlanFixtures.frame(spark, PlanFixtures.rows("r", s), 2, 3);
+        int freed = PlanFixtures.withConf(() -> {
+            Dataset<Row> out = Zeta.attention(input, SMALL);
+            assertEquals(1500, out.count());
+            int before = spark.sparkContext().getPersistentRDDs().size();
+            int n = Zeta.release(out);
+            assertEquals(0, Zeta.release(out), "a second release frees nothing");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (spark.sparkContext().getPersistentRDDs().size() > before - 2 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertTrue(spark.sparkContext().getPersistentRDDs().size() <= before - 2,
+                    "cached window rows and chunk totals must be unpersisted");
+            assertEquals(1500, out.count(), "a released result can still be recomputed");
+            Zeta.release(out);
+            return n;
+        }, ZetaPlan.LOCAL_MAX_TOKENS_CONF, "0");
+        assertTrue(freed >= 4, "freed " + freed); // two caches, the halo and level broadcasts
+    }
 }

@@ -9,6 +9,12 @@ public class WindowRow implements java.io.Serializable {
     private int curve;
     private long code;
     private int tag;
+    /**
+     * Sort position within equal codes: a key's pos; a causal query's chunk start (every key of its
+     * code at or after it is ineligible, so equal-code runs can be cut anywhere between them);
+     * a bidirectional query's Long.MAX_VALUE (after every key of its code).
+     */
+    private long spos;
     private long pos;
     private float[] vec;
 
@@ -69,5 +75,13 @@ public class WindowRow implements java.io.Serializable {
 
     public void setVec(float[] value) {
         this.vec = value;
+    }
+
+    public long getSpos() {
+        return spos;
+    }
+
+    public void setSpos(long value) {
+        this.spos = value;
     }
 }
