@@ -67,11 +67,26 @@ public final class WindowBatch {
         return walked;
     }
 
-    /** Insertion points of {@code nq} query codes in {@code codes[from, to)} (sorted ascending). */
+    /**
+     * Insertion points of {@code nq} query codes in {@code codes[from, to)} (sorted ascending), as
+     * {@link CurveWindow#insertionPoint} gives them, by one merge of the sorted query codes with the
+     * run instead of a binary search per query (a long run's binary searches miss the cache on
+     * nearly every probe).
+     */
     public static int[] insertionPoints(long[] codes, int from, int to, long[] qCodes, int nq) {
         int[] ins = new int[nq];
+        int[] order = new int[nq];
         for (int q = 0; q < nq; q++) {
-            ins[q] = CurveWindow.insertionPoint(codes, from, to, qCodes[q]);
+            order[q] = q;
+        }
+        LongIndexSort.sortIndices(qCodes, order, 0, nq, new int[nq]);
+        int at = from;
+        for (int r = 0; r < nq; r++) {
+            long code = qCodes[order[r]];
+            while (at < to && codes[at] <= code) {
+                at++;
+            }
+            ins[order[r]] = at;
         }
         return ins;
     }

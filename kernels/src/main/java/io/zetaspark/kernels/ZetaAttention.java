@@ -162,6 +162,8 @@ public final class ZetaAttention {
         private int stepEnd;
         private int keyCount;
         private SortedKeyRun[] runs;
+        private int[][] ins; // per curve: insertion points of the step's queries from stepFirst on
+        private int stepFirst;
         private int chunkStart;
         private int chunkEnd;
         long walked;
@@ -201,7 +203,20 @@ public final class ZetaAttention {
                 stepEnd = st.queryTo;
                 keyCount = st.keyCount;
                 runs = null; // release the previous level's runs before building the next
+                ins = null;
                 runs = keyCount > 0 ? SortedKeyRun.forLevel(kCodes, k, d, curves, keyCount, pos) : null;
+                if (runs != null) {
+                    stepFirst = i;
+                    int nq = stepEnd - i;
+                    long[] qc = new long[nq];
+                    ins = new int[curves][];
+                    for (int c = 0; c < curves; c++) {
+                        for (int r = 0; r < nq; r++) {
+                            qc[r] = qCodes[(i + r) * curves + c];
+                        }
+                        ins[c] = WindowBatch.insertionPoints(runs[c].codes, 0, keyCount, qc, nq);
+                    }
+                }
                 newStep = true;
             }
             long chunk = pos[i] / m;
@@ -229,8 +244,7 @@ public final class ZetaAttention {
                 long cutHi = causal || cutLo > Long.MAX_VALUE - m ? Long.MAX_VALUE : cutLo + m;
                 for (int c = 0; c < curves; c++) {
                     SortedKeyRun run = runs[c];
-                    int ins = CurveWindow.insertionPoint(run.codes, 0, keyCount, qCodes[i * curves + c]);
-                    walked += CurveWindow.collect(run.codes, run.pos, run.vec, run.id, d, 0, keyCount, ins,
+                    walked += CurveWindow.collect(run.codes, run.pos, run.vec, run.id, d, 0, keyCount, ins[c][i - stepFirst],
                             cutLo, cutHi, half, q, i * d, top, stamp, stampValue);
                 }
             }

@@ -53,6 +53,16 @@ final class PlanFixtures {
                 ZetaPlan.LOCAL_MAX_TOKENS_CONF, "0");
     }
 
+    /** {@code s} with every token's q and k set to token 0's query: one word repeated over the whole sequence. */
+    static TokenSequence oneWord(TokenSequence s) {
+        int d = s.d();
+        float[] q = new float[s.size() * d];
+        for (int i = 0; i < s.size(); i++) {
+            System.arraycopy(s.q(), 0, q, i * d, d);
+        }
+        return TokenSequence.of(s.pos(), q, q.clone(), s.v(), d, s.dv());
+    }
+
     /**
      * A copy of {@code s} whose positions start at {@code start} and advance by seeded random gaps of
      * 1..{@code maxGap} (order and vectors unchanged).

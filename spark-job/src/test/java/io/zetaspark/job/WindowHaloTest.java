@@ -55,12 +55,7 @@ class WindowHaloTest {
     }
 
     static TokenSequence oneWord(int n) {
-        TokenSequence base = new TokenGenerator(TokenGenerator.Kind.GAUSSIAN, 77, 3, 2).sequence(0, n, 1);
-        float[] q = new float[n * 3];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(base.q(), 0, q, i * 3, 3);
-        }
-        return TokenSequence.of(base.pos(), q, q.clone(), base.v(), 3, 2);
+        return PlanFixtures.oneWord(new TokenGenerator(TokenGenerator.Kind.GAUSSIAN, 77, 3, 2).sequence(0, n, 1));
     }
 
     private static int largestHalo(TokenSequence s, ZetaParams params) {

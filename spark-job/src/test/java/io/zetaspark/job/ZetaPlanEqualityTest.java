@@ -146,13 +146,7 @@ class ZetaPlanEqualityTest {
     /** Every token the same word: one Morton code per curve for the whole sequence. */
     @Test
     void singleWordSequenceEqualsEngine() {
-        TokenSequence base = seq(TokenGenerator.Kind.GAUSSIAN, 70, 2500, 1);
-        int d = base.d();
-        float[] q = new float[base.size() * d];
-        for (int i = 0; i < base.size(); i++) {
-            System.arraycopy(base.q(), 0, q, i * d, d); // token 0's vector everywhere
-        }
-        TokenSequence word = TokenSequence.of(base.pos(), q, q.clone(), base.v(), d, base.dv());
+        TokenSequence word = PlanFixtures.oneWord(seq(TokenGenerator.Kind.GAUSSIAN, 70, 2500, 1));
         assertPlanEqualsEngine(SMALL, Map.of("word", word), 2, 5, 11);
         assertPlanEqualsEngine(SMALL.withExact(true), Map.of("word", word), 2, 3, 12);
     }
@@ -161,13 +155,7 @@ class ZetaPlanEqualityTest {
     void sixtyFourShufflePartitionsEqualEngine() {
         TokenSequence far = PlanFixtures.withPositions(seq(TokenGenerator.Kind.TIES, 80, 1500, 1),
                 1_700_000_000_000L, 100, 81);
-        TokenSequence base = seq(TokenGenerator.Kind.CLUSTERED, 82, 1500, 1);
-        int d = base.d();
-        float[] q = new float[base.size() * d];
-        for (int i = 0; i < base.size(); i++) {
-            System.arraycopy(base.q(), 0, q, i * d, d);
-        }
-        TokenSequence word = TokenSequence.of(base.pos(), q, q.clone(), base.v(), d, base.dv());
+        TokenSequence word = PlanFixtures.oneWord(seq(TokenGenerator.Kind.CLUSTERED, 82, 1500, 1));
         assertPlanEqualsEngine(SMALL, Map.of("far", far, "word", word, "plain", seq(TokenGenerator.Kind.GAUSSIAN, 83,
                 1500, 1)), 7, 64, 13);
     }

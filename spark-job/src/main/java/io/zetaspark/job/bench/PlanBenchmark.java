@@ -68,7 +68,9 @@ public final class PlanBenchmark {
                 .config("spark.sql.adaptive.autoBroadcastJoinThreshold", "256m")
                 .getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
-        String md = run(spark, sizes, runs, distributedMax, smoke);
+        String md = run(spark, sizes, runs, distributedMax, smoke)
+                .replace("Command: `bin/zeta bench-plan smoke OUT`", "Command: `bin/zeta bench-plan " + String.join(" ", args) + "`")
+                .replace("Command: `bin/zeta bench-plan`", "Command: `bin/zeta bench-plan " + String.join(" ", args) + "`");
         spark.stop();
         System.out.print(md);
         BenchmarkReport.replaceSection(report, HEADING, md);
@@ -104,20 +106,15 @@ public final class PlanBenchmark {
         md.append("|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
         List<double[]> growth = new ArrayList<>();
         for (long n : sizes) {
-            String input = dir.resolve("gauss-" + n).toString();
-            SyntheticTokens.of(n).withSequences(1).withKind(SyntheticTokens.Kind.GAUSSIAN).withD(3).withDv(64)
-                    .withSeed(42).generate(spark, 8).write().parquet(input);
-            Dataset<Row> tokens = spark.read().parquet(input);
-            Timing sort = time(spark, metrics, runs, "sort", () -> tokens.orderBy(col("k").getItem(0), col("pos"))
-                    .write().format("noop").mode("overwrite").save());
-            Timing zeta = time(spark, metrics, runs, "zeta", () -> Zeta.attention(tokens, params)
-                    .write().format("noop").mode("overwrite").save());
+            Dataset<Row> tokens = tokens(spark, dir, "gauss-" + n, n, 1, SyntheticTokens.Kind.GAUSSIAN, 64, 42);
+            Timing sort = time(spark, metrics, runs, "sort", () -> sortToNoop(tokens));
+            Timing zeta = time(spark, metrics, runs, "zeta", () -> zetaToNoop(tokens, params));
             String route = ZetaPlan.localLimit(spark, params, 3, 64) >= n ? "in-task engine" : "distributed";
             String distCells = "– | – | – | –";
             if (n <= distributedMax) {
                 Timing dist = withConf(spark, ZetaPlan.LOCAL_MAX_TOKENS_CONF, "0", () ->
                         time(spark, metrics, smoke ? 1 : Math.min(runs, 2), "zeta distributed", () ->
-                                Zeta.attention(tokens, params).write().format("noop").mode("overwrite").save()));
+                                zetaToNoop(tokens, params)));
                 distCells = String.format(Locale.ROOT, "%.1f | %.1f× | %.1f | %,.0f", dist.min(), dist.min() / sort.min(),
                         dist.rows / (double) n, dist.bytes / (double) n);
             }
@@ -133,14 +130,9 @@ public final class PlanBenchmark {
 
         // 2. the quick start's input, with its stage table
         long mixN = smoke ? 4096 : 1 << 20;
-        String mixInput = dir.resolve("mix").toString();
-        SyntheticTokens.of(mixN).withSequences(smoke ? 4 : 500).withKind(SyntheticTokens.Kind.MIX).withD(3).withDv(16)
-                .withSeed(42).generate(spark, 8).write().parquet(mixInput);
-        Dataset<Row> mix = spark.read().parquet(mixInput);
-        Timing mixSort = time(spark, metrics, runs, "sort", () -> mix.orderBy(col("k").getItem(0), col("pos"))
-                .write().format("noop").mode("overwrite").save());
-        Timing mixZeta = time(spark, metrics, runs, "zeta", () -> Zeta.attention(mix, params)
-                .write().format("noop").mode("overwrite").save());
+        Dataset<Row> mix = tokens(spark, dir, "mix", mixN, smoke ? 4 : 500, SyntheticTokens.Kind.MIX, 16, 42);
+        Timing mixSort = time(spark, metrics, runs, "sort", () -> sortToNoop(mix));
+        Timing mixZeta = time(spark, metrics, runs, "zeta", () -> zetaToNoop(mix, params));
         md.append(String.format(Locale.ROOT, "### The quick start's input (%,d tokens, kind mix, dv = 16)%n%n"
                         + "ZETA %.2f / %.2f s (min / median), %,.0f tokens/s; global sort %.2f s; ratio **%.1f×**. "
                         + "Shuffle: %.1f rows and %,.0f bytes per token. Stages of the last run:%n%n",
@@ -150,12 +142,8 @@ public final class PlanBenchmark {
 
         // 3. a small input in a warm session
         long smallN = 4096;
-        String smallInput = dir.resolve("small").toString();
-        SyntheticTokens.of(smallN).withSequences(1).withKind(SyntheticTokens.Kind.GAUSSIAN).withD(3).withDv(16)
-                .withSeed(7).generate(spark, 1).write().parquet(smallInput);
-        Dataset<Row> small = spark.read().parquet(smallInput);
-        Timing smallZeta = time(spark, metrics, smoke ? 1 : 5, "zeta", () -> Zeta.attention(small, params)
-                .write().format("noop").mode("overwrite").save());
+        Dataset<Row> small = tokens(spark, dir, "small", smallN, 1, SyntheticTokens.Kind.GAUSSIAN, 16, 7);
+        Timing smallZeta = time(spark, metrics, smoke ? 1 : 5, "zeta", () -> zetaToNoop(small, params));
         md.append(String.format(Locale.ROOT, "%n### 4,096 tokens, one sequence, warm session%n%n"
                         + "ZETA %.2f / %.2f s (min / median of %d), %d Spark stages per call.%n%n",
                 smallZeta.min(), smallZeta.median(), smoke ? 1 : 5, smallZeta.lastStages.size()));
@@ -164,15 +152,11 @@ public final class PlanBenchmark {
         md.append("### Recall@32 of the default output (Gaussian, against the exact oracle)\n\n");
         md.append("| tokens | sampled queries | recall@32 | min per query | relative L2 error of out (mean) |\n|---:|---:|---:|---:|---:|\n");
         for (long n : smoke ? new long[] {4096} : new long[] {65536, 1 << 20, 1 << 22}) {
-            String input = dir.resolve("gauss-" + n).toString();
-            if (!Files.exists(Paths.get(input))) {
-                SyntheticTokens.of(n).withSequences(1).withKind(SyntheticTokens.Kind.GAUSSIAN).withD(3).withDv(64)
-                        .withSeed(42).generate(spark, 8).write().parquet(input);
-            }
-            Dataset<Row> tokens = spark.read().parquet(input);
+            Dataset<Row> tokens = tokens(spark, dir, "gauss-" + n, n, 1, SyntheticTokens.Kind.GAUSSIAN, 64, 42);
             Dataset<Row> out = Zeta.attention(tokens, params);
             int sample = smoke ? 200 : 2000;
             RecallEvaluator ev = ZetaEvaluation.evaluate(tokens, out, params, ZetaColumns.defaults(), sample, 1);
+            Zeta.release(out);
             md.append(String.format(Locale.ROOT, "| %,d | %,d | %.4f | %.3f | %.2e |%n", n, ev.queries(), ev.recall(),
                     ev.minQueryRecall(), ev.meanRelativeError()));
         }
@@ -180,6 +164,29 @@ public final class PlanBenchmark {
                 (System.nanoTime() - started) / 1e9, smoke ? " smoke OUT" : ""));
         spark.sparkContext().removeSparkListener(metrics);
         return md.toString();
+    }
+
+    /** The Parquet input of one case, generated once per benchmark run (seeded: the same rows every time). */
+    private static Dataset<Row> tokens(SparkSession spark, Path dir, String name, long n, long sequences,
+                                       SyntheticTokens.Kind kind, int dv, long seed) {
+        Path input = dir.resolve(name);
+        if (!Files.exists(input)) {
+            SyntheticTokens.of(n).withSequences(sequences).withKind(kind).withD(3).withDv(dv).withSeed(seed)
+                    .generate(spark, 8).write().parquet(input.toString());
+        }
+        return spark.read().parquet(input.toString());
+    }
+
+    /** The floor: one global sort of the token rows. */
+    private static void sortToNoop(Dataset<Row> tokens) {
+        tokens.orderBy(col("k").getItem(0), col("pos")).write().format("noop").mode("overwrite").save();
+    }
+
+    /** The operator as users call it: validation, the plan, the write; then its caches are released. */
+    private static void zetaToNoop(Dataset<Row> tokens, ZetaParams params) {
+        Dataset<Row> out = Zeta.attention(tokens, params);
+        out.write().format("noop").mode("overwrite").save();
+        Zeta.release(out);
     }
 
     /** Times of one step over several runs, and Spark's shuffle totals of its last run. */
