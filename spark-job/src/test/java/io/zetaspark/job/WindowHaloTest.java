@@ -76,8 +76,9 @@ class WindowHaloTest {
     void driftingKeysBorrowABoundedHalo() {
         // what a boundary borrows is the walk of the queries next to it (their W/2 usable keys and the
         // later keys between), not the rest of the run. How much that is depends on where the range
-        // partitioner cuts (measured 50..1,500 rows); the rule this replaced borrowed 5.6K rows at 16K
-        // tokens and 11K at 32K, more than half a partition
+        // partitioner cuts (measured 50..1,800 rows); counting every query of the edge run instead of
+        // those whose walk leaves the partition borrowed 5.6K rows at 16K tokens and 11K at 32K on a
+        // variant of this data, more than half a partition
         for (int n : new int[] {4000, 16000, 32000}) {
             int side = largestHalo(drifting(n, 5), SMALL);
             long perPartition = (long) n * SMALL.curves() * 3 / PARTITIONS; // one query and about two key copies per curve
