@@ -10,10 +10,8 @@ import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.negate;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.zetaspark.kernels.ZetaParams;
@@ -281,7 +279,7 @@ public final class InputValidator {
             large = routes.large();
         }
         return new ValidatedInput(data, d, dv, all.rows, all.counts.size(), longest,
-                new ValidatedInput.Routed(sorted, large, limit, p, new java.util.HashMap<>(all.counts)));
+                new ValidatedInput.Routed(sorted, large, limit, new java.util.HashMap<>(all.counts)));
     }
 
     private static Object seqValue(String seq, boolean longSeq) {

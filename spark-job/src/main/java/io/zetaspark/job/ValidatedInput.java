@@ -1,7 +1,6 @@
 package io.zetaspark.job;
 
 import io.zetaspark.job.rows.TokenRow;
-import io.zetaspark.kernels.ZetaParams;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
@@ -80,18 +79,16 @@ public final class ValidatedInput {
     static final class Routed {
         final JavaRDD<? extends TokenRow> sorted;
         final List<String> large;
+        /** The in-task limit the rows were routed for; the plan reroutes when its own limit differs. */
         final long limit;
-        final ZetaParams params;
         /** Tokens per sequence, counted by the validation pass. */
         final java.util.Map<String, Long> counts;
 
-        Routed(JavaRDD<? extends TokenRow> sorted, List<String> large, long limit, ZetaParams params,
-               java.util.Map<String, Long> counts) {
+        Routed(JavaRDD<? extends TokenRow> sorted, List<String> large, long limit, java.util.Map<String, Long> counts) {
             this.counts = counts;
             this.sorted = sorted;
             this.large = large;
             this.limit = limit;
-            this.params = params;
         }
     }
 
