@@ -18,7 +18,6 @@ import io.zetaspark.kernels.ShiftedCurves;
 import io.zetaspark.kernels.ZetaParams;
 import io.zetaspark.kernels.gpu.EngineChoice;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
@@ -120,10 +119,15 @@ public final class ZetaPlan {
      */
     static Dataset<Row> transform(Dataset<Row> input, ZetaParams params, ZetaColumns cols, EngineChoice engine,
                                   long longest) {
+        return tracked(() -> build(input, params, cols, engine, longest));
+    }
+
+    /** Builds a plan while {@link PlanResources} collects the caches and broadcasts it creates. */
+    private static Dataset<Row> tracked(java.util.function.Supplier<Dataset<Row>> plan) {
         PlanResources before = PlanResources.begin();
         Dataset<Row> result = null;
         try {
-            result = build(input, params, cols, engine, longest);
+            result = plan.get();
             return result;
         } finally {
             PlanResources.end(result, before);
@@ -146,11 +150,7 @@ public final class ZetaPlan {
                 distributed = p.tokens.where(isLarge);
                 small = local(p.tokens.where(functions.not(isLarge)), p);
             }
-            Prepared dp = new Prepared(distributed, params, p.seqType, p.d, p.dv, p.partitions);
-            Dataset<CandRow> far = params.exact()
-                    ? exactCandidates(dp.tokens, params, p.d, p.partitions, engine)
-                    : windowCandidates(dp.tokens, params, p.d, p.partitions, engine);
-            out = finishRows(dp, far, dp.tokens);
+            out = distributedRows(new Prepared(distributed, params, p.seqType, p.d, p.dv, p.partitions), engine);
             if (small != null) {
                 out = out.union(small);
             }
@@ -165,14 +165,7 @@ public final class ZetaPlan {
      * general path when the validation was routed for other parameters or the GPU is requested.
      */
     static Dataset<Row> transform(ValidatedInput in, ZetaParams params, ZetaColumns cols) {
-        PlanResources before = PlanResources.begin();
-        Dataset<Row> result = null;
-        try {
-            result = build(in, params, cols);
-            return result;
-        } finally {
-            PlanResources.end(result, before);
-        }
+        return tracked(() -> build(in, params, cols));
     }
 
     private static Dataset<Row> build(ValidatedInput in, ZetaParams params, ZetaColumns cols) {
@@ -196,8 +189,8 @@ public final class ZetaPlan {
             Map<String, Long> counts = r.counts;
             Broadcast<Map<String, Long>> bc = PlanResources.broadcast(
                     JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(counts));
-            JavaRDD<OutRow> local = sorted.mapPartitions(it -> LocalEngineStage.run(
-                    large.isEmpty() ? it : new Filtered(it, large, false), params, d, dv, bc.value()));
+            JavaRDD<TokenRow> fits = large.isEmpty() ? sorted : sorted.filter(t -> !large.contains(t.getSeq()));
+            JavaRDD<OutRow> local = fits.mapPartitions(it -> LocalEngineStage.run(it, params, d, dv, bc.value()));
             out = spark.createDataset(local.rdd(), bean(OutRow.class));
         }
         if (!large.isEmpty()) {
@@ -211,50 +204,19 @@ public final class ZetaPlan {
                 c.setV(t.getV());
                 return c;
             });
-            Prepared dp = new Prepared(spark.createDataset(longRows.rdd(), bean(TokenRow.class)), params, seqType, d, dv,
-                    partitions);
-            Dataset<CandRow> far = params.exact()
-                    ? exactCandidates(dp.tokens, params, d, partitions, engine)
-                    : windowCandidates(dp.tokens, params, d, partitions, engine);
-            Dataset<OutRow> dist = finishRows(dp, far, dp.tokens);
+            Dataset<OutRow> dist = distributedRows(new Prepared(spark.createDataset(longRows.rdd(), bean(TokenRow.class)),
+                    params, seqType, d, dv, partitions), engine);
             out = out == null ? dist : out.union(dist);
         }
         return project(out, seqType, cols);
     }
 
-    /** The rows of an iterator whose sequence is (keep) or is not (!keep) in a set. */
-    private static final class Filtered implements Iterator<TokenRow> {
-        private final Iterator<TokenRow> in;
-        private final java.util.Set<String> set;
-        private final boolean keep;
-        private TokenRow next;
-
-        Filtered(Iterator<TokenRow> in, java.util.Set<String> set, boolean keep) {
-            this.in = in;
-            this.set = set;
-            this.keep = keep;
-        }
-
-        @Override
-        public boolean hasNext() {
-            while (next == null && in.hasNext()) {
-                TokenRow t = in.next();
-                if (set.contains(t.getSeq()) == keep) {
-                    next = t;
-                }
-            }
-            return next != null;
-        }
-
-        @Override
-        public TokenRow next() {
-            if (!hasNext()) {
-                throw new java.util.NoSuchElementException();
-            }
-            TokenRow t = next;
-            next = null;
-            return t;
-        }
+    /** Stages 2–7 for sequences too long for one task: window (or exact) candidates, merge, gather, final. */
+    private static Dataset<OutRow> distributedRows(Prepared p, EngineChoice engine) {
+        Dataset<CandRow> far = p.params.exact()
+                ? exactCandidates(p.tokens, p.params, p.d, p.partitions, engine)
+                : windowCandidates(p.tokens, p.params, p.d, p.partitions, engine);
+        return finishRows(p, far, p.tokens);
     }
 
     /** The sequences (names) longer than {@code limit} tokens: none when the known longest fits. */
