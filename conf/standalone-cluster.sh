@@ -117,5 +117,5 @@ fi
 
 # the driver: the thin jar in spark-home/jars holds our classes (and the kernels), so executors,
 # started by the workers from SPARK_HOME/jars, load them too
-"$JAVA" "${OPENS[@]}" "$LOG4J" ${ZETA_JAVA_OPTS:-} -cp "$JARS/*" io.zetaspark.job.ZetaCli "$@" \
+"$JAVA" "${OPENS[@]}" "$LOG4J" ${ZETA_JAVA_OPTS:-} -cp "$JARS/*" io.zetaspark.job.cli.ZetaCli "$@" \
   --master "$MASTER" --conf spark.executor.memory="$EXECUTOR_MEMORY" --conf spark.driver.host=127.0.0.1

@@ -94,9 +94,4 @@ public final class HierarchicalSum {
         currentSuper = Long.MIN_VALUE;
         System.arraycopy(superblocks, 0, out, 0, width);
     }
-
-    /** The three-level combination used everywhere: {@code (superPrefix + chunkPrefix) + own}. */
-    public static double combine(double superPrefix, double chunkPrefix, double own) {
-        return (superPrefix + chunkPrefix) + own;
-    }
 }

@@ -124,6 +124,63 @@ public final class ZetaParams implements Serializable {
         return p;
     }
 
+    /**
+     * These parameters with a per-dimension quantiser range that covers {@code min[m] .. max[m]}
+     * (the observed components of q and k), each bound rounded outward to two significant digits
+     * of the dimension's span, so that the printed range can be pinned with {@code withRange}. No
+     * value in [min, max] is clamped: the quantiser is monotone, so it is enough that min and max
+     * are not, which is checked with the quantiser itself (a bound is widened by one more step
+     * otherwise). Such a range depends on the data: appending tokens outside it changes it, and
+     * with it every code, so it is prefix-stable only for a fixed input.
+     */
+    public ZetaParams withRangeCovering(float[] min, float[] max) {
+        int d = min.length;
+        if (d == 0 || max.length != d) {
+            throw new IllegalArgumentException("range covering: need one min and one max per dimension, got "
+                    + min.length + " and " + max.length);
+        }
+        double[] lo = new double[d];
+        double[] hi = new double[d];
+        java.math.BigDecimal[] step = new java.math.BigDecimal[d];
+        for (int m = 0; m < d; m++) {
+            if (!Float.isFinite(min[m]) || !Float.isFinite(max[m]) || min[m] > max[m]) {
+                throw new IllegalArgumentException("range covering: dimension " + m + " has min " + min[m]
+                        + " and max " + max[m]);
+            }
+            double span = (double) max[m] - min[m];
+            if (span <= 0) {
+                span = Math.max(1.0, Math.abs((double) max[m]));
+            }
+            step[m] = java.math.BigDecimal.ONE.scaleByPowerOfTen((int) Math.floor(Math.log10(span)) - 1);
+            java.math.BigDecimal a = new java.math.BigDecimal(min[m]);
+            java.math.BigDecimal b = new java.math.BigDecimal(max[m]);
+            lo[m] = a.divide(step[m]).setScale(0, java.math.RoundingMode.FLOOR).multiply(step[m]).doubleValue();
+            hi[m] = b.divide(step[m]).setScale(0, java.math.RoundingMode.FLOOR).add(java.math.BigDecimal.ONE)
+                    .multiply(step[m]).doubleValue();
+        }
+        for (int round = 0; ; round++) {
+            ZetaParams p = withRange(lo, hi);
+            ShiftedCurves sc = new ShiftedCurves(d, p);
+            boolean covered = true;
+            for (int m = 0; m < d; m++) {
+                if (sc.clamps(m, min[m])) {
+                    lo[m] = new java.math.BigDecimal(lo[m]).subtract(step[m]).doubleValue();
+                    covered = false;
+                }
+                if (sc.clamps(m, max[m])) {
+                    hi[m] = new java.math.BigDecimal(hi[m]).add(step[m]).doubleValue();
+                    covered = false;
+                }
+            }
+            if (covered) {
+                return p;
+            }
+            if (round == 8) {
+                throw new IllegalStateException("range covering: no range found that covers the observed values");
+            }
+        }
+    }
+
     /** γ of the Cauchy kernel (> 0). */
     public ZetaParams withGamma(double value) {
         require(value > 0 && Double.isFinite(value), "gamma must be finite and > 0, got " + value);

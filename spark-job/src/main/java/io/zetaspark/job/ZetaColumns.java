@@ -1,6 +1,15 @@
 package io.zetaspark.job;
 
+import io.zetaspark.job.io.InputValidator;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Input and output column names of the operator. Output columns {@code nbr_pos}, {@code nbr_w} and
@@ -137,5 +146,42 @@ public final class ZetaColumns implements Serializable {
 
     public String nnDist() {
         return nnDist;
+    }
+
+    /**
+     * The output schema for an input schema, after checking the input columns and types (no job
+     * runs): {@code seq} (string or long), {@code pos} long, {@code out} array&lt;float&gt;, then the
+     * optional {@code nbr_pos} array&lt;long&gt;, {@code nbr_w} array&lt;float&gt; and
+     * {@code nn_dist} double.
+     */
+    public StructType outputSchema(StructType input) {
+        ZetaColumns cols = this;
+        InputValidator.checkSchema(input, cols);
+        List<String> names = new ArrayList<>();
+        names.add(cols.seq());
+        names.add(cols.pos());
+        names.add(cols.out());
+        List<StructField> fields = new ArrayList<>();
+        fields.add(DataTypes.createStructField(cols.seq(), InputValidator.seqType(input, cols.seq()), false));
+        fields.add(DataTypes.createStructField(cols.pos(), DataTypes.LongType, false));
+        fields.add(DataTypes.createStructField(cols.out(), DataTypes.createArrayType(DataTypes.FloatType, false), false));
+        optional(fields, names, cols.nbrPos(), DataTypes.createArrayType(DataTypes.LongType, false));
+        optional(fields, names, cols.nbrW(), DataTypes.createArrayType(DataTypes.FloatType, false));
+        optional(fields, names, cols.nnDist(), DataTypes.DoubleType);
+        Set<String> seen = new HashSet<>();
+        for (String n : names) {
+            if (!seen.add(n)) {
+                throw new IllegalArgumentException("output column '" + n + "' is named twice; output columns: "
+                        + String.join(", ", names));
+            }
+        }
+        return DataTypes.createStructType(fields);
+    }
+
+    private static void optional(List<StructField> fields, List<String> names, String name, DataType type) {
+        if (!name.isEmpty()) {
+            names.add(name);
+            fields.add(DataTypes.createStructField(name, type, false));
+        }
     }
 }

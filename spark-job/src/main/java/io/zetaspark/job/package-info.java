@@ -1,11 +1,22 @@
 /**
- * The Spark side of zeta-spark: the distributed plan ({@link io.zetaspark.job.ZetaPlan}: Catalyst
- * Morton codes, range-sorted window runs with halo exchange, per-query merge, value gather, mean
- * slot, per-chunk final stage), the distributed evaluator, input validation, atomic output, the
- * Spark ML transformer, the one-call helper and the CLI.
+ * The public Spark API of zeta-spark. Start here:
+ * <ul>
+ *   <li>{@link io.zetaspark.job.Zeta}: one-call entry points ({@code attention}, {@code evaluate},
+ *       {@code release});</li>
+ *   <li>{@link io.zetaspark.job.ml.ZetaAttentionTransformer}: the same operator as a Spark ML
+ *       {@code Transformer} (package {@code ml});</li>
+ *   <li>{@link io.zetaspark.job.ZetaColumns}: input and output column names and the output schema;
+ *       parameters are {@link io.zetaspark.kernels.ZetaParams} of the kernels module;</li>
+ *   <li>{@link io.zetaspark.job.ZetaInputException}: the error every bad input raises, naming the
+ *       column, the row key and the problem.</li>
+ * </ul>
  *
- * <p>What must not live here: numerics. Every distance, top-k, window rule, weight and sum comes
- * from {@code io.zetaspark.kernels}, so the plan reproduces the in-memory engine bit for bit; this
- * package only chooses partitioning, validates, and wires stages.
+ * <p>The sub-packages, by role: {@code plan} (the distributed plan and the distributed evaluator),
+ * {@code io} (reading, validation, atomic output, formats), {@code cli} (the command line and its
+ * Spark session), {@code ml} (the Transformer), {@code data} (synthetic and text sequences),
+ * {@code bench} (benchmark programs that write docs/BENCHMARKS.md).
+ *
+ * <p>What must not live here: plan stages, file handling or commands. This package only names the
+ * operator's contract; everything it does is delegated.
  */
 package io.zetaspark.job;

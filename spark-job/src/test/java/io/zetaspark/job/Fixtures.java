@@ -12,13 +12,13 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /** Tiny literal inputs for the plumbing tests. */
-final class Fixtures {
-    static final DataType FLOATS = DataTypes.createArrayType(DataTypes.FloatType, true);
+public final class Fixtures {
+    public static final DataType FLOATS = DataTypes.createArrayType(DataTypes.FloatType, true);
 
     private Fixtures() {
     }
 
-    static StructType schema(DataType seq, DataType pos, DataType vec) {
+    public static StructType schema(DataType seq, DataType pos, DataType vec) {
         return new StructType(new StructField[] {
             DataTypes.createStructField("seq", seq, true),
             DataTypes.createStructField("pos", pos, true),
@@ -28,20 +28,20 @@ final class Fixtures {
         });
     }
 
-    static StructType floatSchema() {
+    public static StructType floatSchema() {
         return schema(DataTypes.StringType, DataTypes.LongType, FLOATS);
     }
 
-    static Row row(Object seq, Object pos, Object q, Object k, Object v) {
+    public static Row row(Object seq, Object pos, Object q, Object k, Object v) {
         return RowFactory.create(seq, pos, q, k, v);
     }
 
-    static float[] f(float... x) {
+    public static float[] f(float... x) {
         return x;
     }
 
     /** Three good tokens in doc-a (pos 0, 1, 2) and two in doc-b (pos 0, 5); d = 3, dv = 2. */
-    static List<Row> goodRows() {
+    public static List<Row> goodRows() {
         List<Row> rows = new ArrayList<>();
         rows.add(row("doc-a", 0L, f(0, 0, 0), f(1, 0, 0), f(1, 2)));
         rows.add(row("doc-a", 1L, f(0, 1, 0), f(0, 1, 0), f(3, 4)));
@@ -52,21 +52,21 @@ final class Fixtures {
     }
 
     /** The good rows with row i replaced. */
-    static List<Row> goodRowsWith(int i, Row replacement) {
+    public static List<Row> goodRowsWith(int i, Row replacement) {
         List<Row> rows = goodRows();
         rows.set(i, replacement);
         return rows;
     }
 
-    static Dataset<Row> frame(List<Row> rows) {
+    public static Dataset<Row> frame(List<Row> rows) {
         return frame(rows, floatSchema());
     }
 
-    static Dataset<Row> frame(List<Row> rows, StructType schema) {
+    public static Dataset<Row> frame(List<Row> rows, StructType schema) {
         return SparkTestSession.get().createDataFrame(rows, schema);
     }
 
-    static List<Row> rows(Row... r) {
+    public static List<Row> rows(Row... r) {
         return new ArrayList<>(Arrays.asList(r));
     }
 }

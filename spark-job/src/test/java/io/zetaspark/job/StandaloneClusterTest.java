@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.zetaspark.job.cli.ZetaCli;
+import io.zetaspark.job.data.SyntheticTokens;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

@@ -70,6 +70,31 @@ class NativeEmulationTest {
         check(Fixtures.sequence(Kind.CLUSTERED, 6_000, 1, 6, 3, 8), p, "clustered");
     }
 
+    /**
+     * Pins the CUDA twin of NestedLevels.plan ({@code makePlan}) to the Java rule on positions far
+     * from 0: levels anchored at the first token's chunk, random gaps, and one outlier position far
+     * beyond the rest (one extra level). A plan that anchored at chunk 0 or miscounted a level's
+     * keys would change selections or rows walked here.
+     */
+    @Test
+    void positionsFarFromZeroWithGapsAndAnOutlier() {
+        ZetaParams p = ZetaParams.defaults().withChunkSize(16).withWindow(16).withK(8);
+        TokenSequence base = Fixtures.sequence(Kind.TIES, 5_000, 1, 15, 3, 4);
+        java.util.Random rnd = new java.util.Random(77);
+        long[] pos = new long[base.size()];
+        long at = 1_700_000_000_000L;
+        for (int i = 0; i < pos.length; i++) {
+            at += 1 + rnd.nextInt(40);
+            pos[i] = at;
+        }
+        check(TokenSequence.of(pos, base.q(), base.k(), base.v(), base.d(), base.dv()), p, "epoch positions with gaps");
+        long[] outlier = pos.clone();
+        outlier[outlier.length - 1] = Long.MAX_VALUE / 2;
+        check(TokenSequence.of(outlier, base.q(), base.k(), base.v(), base.d(), base.dv()), p, "an outlier position");
+        check(TokenSequence.of(pos, base.q(), base.k(), base.v(), base.d(), base.dv()), p.withCausal(false),
+                "epoch positions bidirectional");
+    }
+
     @Test
     void withoutSelfBidirectionalAndWithoutMeanSlot() {
         ZetaParams p = ZetaParams.defaults().withChunkSize(16).withWindow(16).withK(8);

@@ -2,11 +2,11 @@ package io.zetaspark.job.bench;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.zetaspark.job.SyntheticTokens;
 import io.zetaspark.job.Zeta;
 import io.zetaspark.job.ZetaColumns;
-import io.zetaspark.job.ZetaEvaluation;
-import io.zetaspark.job.ZetaPlan;
+import io.zetaspark.job.data.SyntheticTokens;
+import io.zetaspark.job.plan.ZetaEvaluation;
+import io.zetaspark.job.plan.ZetaPlan;
 import io.zetaspark.kernels.RecallEvaluator;
 import io.zetaspark.kernels.ZetaParams;
 import java.io.IOException;

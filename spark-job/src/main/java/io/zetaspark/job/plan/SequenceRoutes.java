@@ -1,0 +1,142 @@
+package io.zetaspark.job.plan;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.PriorityQueue;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.hash.Murmur3_x86_32;
+
+/**
+ * Where each sequence's rows go in the shuffle that the validation pass and the in-task engine
+ * share. Sequences that fit one task ({@code n ≤ limit}) are packed whole into the shuffle's
+ * partitions, largest first into the least loaded one (so one long sequence next to many short
+ * ones does not share its task with half of them); longer sequences are spread over all partitions
+ * by blocks of {@link #LONG_BLOCK} positions and run through the distributed plan. The route is a
+ * long whose Spark hash (the one {@code repartition} uses) selects the planned partition. A causal
+ * sequence that alone is larger than a fair share of the input and of at least {@link #SPLIT_MIN}
+ * tokens is split into parts by position (queries [b_j, b_j+1) with all rows below b_j+1 as keys),
+ * so that its parts run in parallel: the engine gives every part the bytes of the whole run.
+ */
+public final class SequenceRoutes {
+    /** Positions per block of a sequence too long for one task (equal (seq, pos) stay together). */
+    public static final long LONG_BLOCK = 65_536;
+
+    private final Dataset<Row> frame;
+    private final List<String> large;
+
+    private SequenceRoutes(Dataset<Row> frame, List<String> large) {
+        this.frame = frame;
+        this.large = large;
+    }
+
+    /** (rs, route, qfrom, qto): one row per sequence, or per part of a split one, that runs inside a task. */
+    public Dataset<Row> frame() {
+        return frame;
+    }
+
+    /** Names (as strings) of the sequences longer than the limit. */
+    public List<String> large() {
+        return large;
+    }
+
+    /** A sequence shorter than this is never split: its part would be too small to pay for the copies. */
+    public static final long SPLIT_MIN = 65_536;
+    /** Spark conf key overriding {@link #SPLIT_MIN} (tests split small sequences with it). */
+    public static final String SPLIT_MIN_CONF = "spark.zeta.localEngine.splitMinTokens";
+    /** At most this many parts per sequence (part j needs the rows of parts 0..j as keys). */
+    static final int MAX_PARTS = 4;
+
+    /**
+     * @param perSeq   rows (seq, n, ql, vl, min pos, max pos) of every sequence; a null seq is left to
+     *                 the hash route (it is reported as an error anyway)
+     * @param maxParts how many parts one sequence may be split into (the cores that can work on it;
+     *                 1 for modes that cannot be split: bidirectional and exact)
+     */
+    public static SequenceRoutes pack(SparkSession spark, List<Row> perSeq, long limit, int partitions, DataType seqType,
+                               int maxParts, long chunkSize, long splitMin) {
+        List<Object[]> units = new ArrayList<>(); // seq, weight, qfrom, qto
+        List<String> large = new ArrayList<>();
+        long total = 0;
+        for (Row r : perSeq) {
+            total += r.getLong(1);
+        }
+        long fair = Math.max(1, total / Math.max(1, partitions));
+        for (Row r : perSeq) {
+            if (r.isNullAt(0)) {
+                continue;
+            }
+            long n = r.getLong(1);
+            if (n > limit) {
+                large.add(String.valueOf(r.get(0)));
+                continue;
+            }
+            int parts = (int) Math.min(Math.min(maxParts, MAX_PARTS), (n + fair - 1) / fair);
+            if (parts < 2 || n < splitMin || r.isNullAt(4) || r.isNullAt(5)) {
+                units.add(new Object[] {r.get(0), n, Long.MIN_VALUE, Long.MAX_VALUE});
+                continue;
+            }
+            // a long causal sequence in parts of equal position ranges (chunk-aligned): part j answers
+            // the queries in [b_j, b_j+1) and reads every row below b_j+1 as a key
+            long lo = r.getLong(4);
+            long hi = r.getLong(5);
+            long from = Long.MIN_VALUE;
+            for (int j = 1; j <= parts; j++) {
+                long to = j == parts ? Long.MAX_VALUE
+                        : Math.floorDiv(lo + (long) ((hi - lo + 1.0) * j / parts), chunkSize) * chunkSize;
+                if (to <= Math.max(from, lo)) {
+                    continue;
+                }
+                double queries = n * (Math.min(to, hi + 1.0) - Math.max(from, lo)) / (hi - lo + 1.0);
+                double rows = n * (Math.min(to, hi + 1.0) - lo) / (hi - lo + 1.0);
+                units.add(new Object[] {r.get(0), (long) (queries + rows / 2), from, to});
+                from = to;
+            }
+        }
+        long[] ids = partitionIds(partitions);
+        units.sort((a, b) -> Long.compare((Long) b[1], (Long) a[1]));
+        // least loaded partition first; ties by index, so the plan is deterministic
+        PriorityQueue<long[]> bins = new PriorityQueue<>((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0])
+                : Long.compare(a[1], b[1]));
+        for (int t = 0; t < partitions; t++) {
+            bins.add(new long[] {0, t});
+        }
+        List<Row> routes = new ArrayList<>(units.size());
+        for (Object[] u : units) {
+            long[] bin = bins.poll();
+            routes.add(RowFactory.create(u[0], ids[(int) bin[1]], u[2], u[3]));
+            bin[0] += (Long) u[1];
+            bins.add(bin);
+        }
+        StructType schema = new StructType().add("rs", seqType, false).add("route", DataTypes.LongType, false)
+                .add("qfrom", DataTypes.LongType, false).add("qto", DataTypes.LongType, false);
+        Collections.sort(large);
+        return new SequenceRoutes(spark.createDataFrame(routes, schema), large);
+    }
+
+    /**
+     * For each partition t, a long whose hash sends a row to t under {@code repartition(partitions,
+     * route)}: Spark's hash partitioning of one long column is {@code pmod(murmur3(route, seed 42), n)}
+     * (SequenceRoutesTest checks it against spark_partition_id).
+     */
+    static long[] partitionIds(int partitions) {
+        long[] ids = new long[partitions];
+        Arrays.fill(ids, -1);
+        int found = 0;
+        for (long id = 0; found < partitions; id++) {
+            int t = Math.floorMod(Murmur3_x86_32.hashLong(id, 42), partitions);
+            if (ids[t] < 0) {
+                ids[t] = id;
+                found++;
+            }
+        }
+        return ids;
+    }
+}

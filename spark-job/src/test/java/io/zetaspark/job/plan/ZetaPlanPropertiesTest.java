@@ -1,0 +1,115 @@
+package io.zetaspark.job.plan;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.spark_partition_id;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.zetaspark.job.Zeta;
+import io.zetaspark.job.ZetaColumns;
+import io.zetaspark.job.plan.ZetaEvaluation;
+import io.zetaspark.kernels.AttentionResult;
+import io.zetaspark.kernels.RecallEvaluator;
+import io.zetaspark.kernels.TokenGenerator;
+import io.zetaspark.kernels.TokenSequence;
+import io.zetaspark.kernels.ZetaAttention;
+import io.zetaspark.kernels.ZetaParams;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/** Job-level causality, skew spreading and the distributed evaluator. */
+class ZetaPlanPropertiesTest {
+    private static final ZetaParams SMALL = ZetaParams.defaults().withChunkSize(32).withWindow(8).withCurves(3).withK(8);
+
+    @Test
+    void appendingTokensLeavesEarlierOutputsIdentical() {
+        SparkSession spark = PlanFixtures.spark();
+        TokenSequence full = new TokenGenerator(TokenGenerator.Kind.TIES, 21, 3, 4).sequence(0, 1600, 1);
+        TokenSequence prefix = full.prefix(1000);
+        // the distributed plan (whose halos and partition cuts move as tokens are appended)
+        Map<String, Row> a = PlanFixtures.distributed(
+                PlanFixtures.frame(spark, PlanFixtures.rows("s", prefix), 2, 3), SMALL);
+        Map<String, Row> b = PlanFixtures.distributed(
+                PlanFixtures.frame(spark, PlanFixtures.rows("s", full), 3, 4), SMALL);
+        assertEquals(1000, a.size());
+        for (Map.Entry<String, Row> e : a.entrySet()) {
+            Row x = e.getValue();
+            Row y = b.get(e.getKey());
+            assertArrayEquals(PlanFixtures.floats(x, "out"), PlanFixtures.floats(y, "out"), e.getKey());
+            assertArrayEquals(PlanFixtures.longs(x, "nbr_pos"), PlanFixtures.longs(y, "nbr_pos"), e.getKey());
+            assertArrayEquals(PlanFixtures.floats(x, "nbr_w"), PlanFixtures.floats(y, "nbr_w"), e.getKey());
+        }
+    }
+
+    @Test
+    void aSequence50TimesLongerIsSpreadOverSeveralTasks() {
+        SparkSession spark = PlanFixtures.spark();
+        List<Row> rows = new ArrayList<>();
+        TokenGenerator gen = new TokenGenerator(TokenGenerator.Kind.GAUSSIAN, 5, 3, 2);
+        rows.addAll(PlanFixtures.rows("long", gen.sequence(0, 5000, 1)));
+        for (int i = 1; i <= 10; i++) {
+            rows.addAll(PlanFixtures.rows("short-" + i, gen.sequence(i, 100, 1)));
+        }
+        ZetaPlan.Prepared p = ZetaPlan.prepare(PlanFixtures.frame(spark, rows, 2, 1), SMALL, ZetaColumns.defaults());
+        Dataset<Row> windowRows = ZetaPlan.sortedWindowRows(p.tokens, SMALL, p.d, 4).toDF()
+                .withColumn("task", spark_partition_id());
+        long tasksWithLong = windowRows.where(col("seq").equalTo("long")).select("task").distinct().count();
+        System.out.println("window stage: the long sequence's rows span " + tasksWithLong + " of 4 tasks");
+        assertTrue(tasksWithLong > 1, "long sequence confined to " + tasksWithLong + " task(s)");
+    }
+
+    @Test
+    void evaluatorMatchesInMemoryRecallAndIsPerfectForExactMode() {
+        SparkSession spark = PlanFixtures.spark();
+        TokenSequence s = new TokenGenerator(TokenGenerator.Kind.CLUSTERED, 33, 3, 4).sequence(0, 3000, 1);
+        ZetaParams params = SMALL.withWindow(4).withCurves(1);
+        Dataset<Row> input = PlanFixtures.frame(spark, PlanFixtures.rows("e", s), 2, 7);
+        Dataset<Row> out = ZetaPlan.transform(input, params, ZetaColumns.defaults());
+        RecallEvaluator dist = ZetaEvaluation.evaluate(input, out, params, ZetaColumns.defaults(), 200, 99);
+        System.out.println("distributed evaluation: " + dist);
+        assertEquals(200, dist.queries());
+
+        // the same queries in memory: pick them by position from the approximate output keys
+        AttentionResult approx = new ZetaAttention(params).run(s);
+        AttentionResult exact = new ZetaAttention(params.withExact(true)).run(s);
+        RecallEvaluator all = RecallEvaluator.compare(approx, exact);
+        System.out.println("in-memory, all queries: " + all);
+        assertTrue(dist.recall() < 1.0, "tiny window and one curve should miss some keys");
+        assertEquals(all.recall(), dist.recall(), 0.06);
+
+        Dataset<Row> exactOut = ZetaPlan.transform(input, params.withExact(true), ZetaColumns.defaults());
+        RecallEvaluator perfect = ZetaEvaluation.evaluate(input, exactOut, params, ZetaColumns.defaults(), 100, 5);
+        assertEquals(1.0, perfect.recall());
+        assertEquals(0.0, perfect.maxRelativeError());
+    }
+
+    @Test
+    void releaseFreesThePlansCachesAndBroadcasts() throws InterruptedException {
+        SparkSession spark = PlanFixtures.spark();
+        TokenSequence s = new TokenGenerator(TokenGenerator.Kind.GAUSSIAN, 44, 3, 2).sequence(0, 1500, 1);
+        Dataset<Row> input = PlanFixtures.frame(spark, PlanFixtures.rows("r", s), 2, 3);
+        int freed = PlanFixtures.withConf(() -> {
+            Dataset<Row> out = Zeta.attention(input, SMALL);
+            assertEquals(1500, out.count());
+            int before = spark.sparkContext().getPersistentRDDs().size();
+            int n = Zeta.release(out);
+            assertEquals(0, Zeta.release(out), "a second release frees nothing");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (spark.sparkContext().getPersistentRDDs().size() > before - 2 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertTrue(spark.sparkContext().getPersistentRDDs().size() <= before - 2,
+                    "cached window rows and chunk totals must be unpersisted");
+            assertEquals(1500, out.count(), "a released result can still be recomputed");
+            Zeta.release(out);
+            return n;
+        }, ZetaPlan.LOCAL_MAX_TOKENS_CONF, "0");
+        assertTrue(freed >= 4, "freed " + freed); // two caches, the halo and level broadcasts
+    }
+}
