@@ -192,6 +192,11 @@ class StandaloneClusterTest {
 
     /** Runs the CLI as a driver JVM against the cluster; returns its output, failing on a non-zero exit. */
     private static String driver(String name, String... cliArgs) throws Exception {
+        return finish(name, startDriver(name, cliArgs));
+    }
+
+    /** Starts the CLI as a driver JVM against the cluster (its log is {@code name.log}). */
+    private static Process startDriver(String name, String... cliArgs) throws IOException {
         List<String> args = new ArrayList<>(Arrays.asList(cliArgs));
         args.addAll(List.of("--master", masterUrl(),
                 "--conf", "spark.executor.extraClassPath=" + classpath,
@@ -202,13 +207,17 @@ class StandaloneClusterTest {
                 "--conf", "spark.ui.showConsoleProgress=false",
                 "--conf", "spark.sql.shuffle.partitions=3")); // local mode uses 4: partitioning must not matter
         Path log = work.resolve(name + ".log");
-        Process p = builder(javaCommand("-Xmx1g", ZetaCli.class.getName(), args.toArray(new String[0])),
+        return builder(javaCommand("-Xmx1g", ZetaCli.class.getName(), args.toArray(new String[0])),
                 work.resolve("spark-home"), log).start();
+    }
+
+    /** Waits for a driver started by {@link #startDriver}; returns its output, failing on a non-zero exit. */
+    private static String finish(String name, Process p) throws Exception {
         if (!p.waitFor(300, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             fail("driver " + name + " timed out:\n" + logs());
         }
-        String out = Files.readString(log);
+        String out = Files.readString(work.resolve(name + ".log"));
         assertEquals(0, p.exitValue(), "driver " + name + " failed:\n" + out + "\n" + logs());
         return out;
     }
@@ -255,5 +264,73 @@ class StandaloneClusterTest {
         Dataset<Row> local = Zeta.attention(spark.read().parquet(in));
         assertSameRows(local, spark.read().parquet(out));
         System.out.printf("local run and comparison %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** A ties input (exact duplicates of words) written once for the fault tests. */
+    private static String faultInput(SparkSession spark) throws IOException {
+        Path in = work.resolve("fault-tokens");
+        if (!Files.exists(in)) {
+            SyntheticTokens.of(TOKENS).withSequences(SEQUENCES).withDv(DV).withKind(SyntheticTokens.Kind.TIES)
+                    .generate(spark, 3).write().parquet(in.toString());
+        }
+        return in.toString();
+    }
+
+    /** The undisturbed result: local mode, the same input through the distributed route. */
+    private static Dataset<Row> undisturbed(SparkSession spark, String in) {
+        return Zeta.attention(spark.read().parquet(in));
+    }
+
+    @Test
+    void failedFirstAttemptsOfEveryTaskChangeNothing() throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        String in = faultInput(spark);
+        String out = work.resolve("retried").toString();
+        // every stage's tasks fail once (validation, window, merge, final: the distributed route)
+        String log = driver("retried", "run", "--input", in, "--output", out,
+                "--conf", "spark.zeta.localEngine.maxTokens=0",
+                "--conf", "spark.task.maxFailures=2",
+                "--conf", io.zetaspark.job.plan.FaultInjection.FAIL_CONF + "=all");
+        assertTrue(log.contains("zeta run: 6000 tokens, 2 sequences"), log);
+        assertTrue(log.contains("injected fault (" + io.zetaspark.job.plan.FaultInjection.FAIL_CONF + ")"),
+                "no task failed: the faults were not injected\n" + log);
+        System.out.println("cluster with failed first attempts: " + summary(log, "zeta run:"));
+        assertSameRows(undisturbed(spark, in), spark.read().parquet(out));
+    }
+
+    @Test
+    void anExecutorKilledDuringTheWindowStageChangesNothing() throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        String in = faultInput(spark);
+        String out = work.resolve("survived").toString();
+        Path markers = Files.createDirectories(work.resolve("markers"));
+        Process driver = startDriver("survived", "run", "--input", in, "--output", out,
+                "--conf", "spark.zeta.localEngine.maxTokens=0",
+                "--conf", io.zetaspark.job.plan.FaultInjection.PAUSE_CONF + "=window:4000:" + markers);
+        // the first window task to start names its executor: kill that JVM while the stage runs
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        long killed = -1;
+        while (killed < 0 && System.nanoTime() < deadline && driver.isAlive()) {
+            try (Stream<Path> s = Files.list(markers)) {
+                Path first = s.findFirst().orElse(null);
+                if (first != null) {
+                    long pid = Long.parseLong(Files.readString(first).trim());
+                    ProcessHandle executor = ProcessHandle.of(pid).orElseThrow();
+                    // an executor JVM is a child of one of our Worker daemons (not the driver, not this JVM)
+                    long parent = executor.parent().map(ProcessHandle::pid).orElse(-1L);
+                    assertTrue(daemons.subList(1, daemons.size()).stream().anyMatch(w -> w.pid() == parent),
+                            "the marker must name an executor JVM started by a Worker: pid " + pid + ", parent " + parent);
+                    executor.destroyForcibly();
+                    executor.onExit().get(30, TimeUnit.SECONDS);
+                    killed = pid;
+                }
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(killed > 0, "no window task started\n" + logs());
+        String log = finish("survived", driver);
+        assertTrue(log.contains("zeta run: 6000 tokens, 2 sequences"), log);
+        System.out.println("cluster with executor " + killed + " killed: " + summary(log, "zeta run:"));
+        assertSameRows(undisturbed(spark, in), spark.read().parquet(out));
     }
 }

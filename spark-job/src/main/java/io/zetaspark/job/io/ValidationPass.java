@@ -1,5 +1,6 @@
 package io.zetaspark.job.io;
 
+import io.zetaspark.job.plan.FaultInjection;
 import io.zetaspark.job.plan.rows.CheckedToken;
 import io.zetaspark.kernels.ShiftedCurves;
 import io.zetaspark.kernels.ZetaParams;
@@ -105,6 +106,7 @@ final class ValidationPass {
     }
 
     static Iterator<Summary> summarize(Iterator<CheckedToken> it, ZetaParams params) {
+        FaultInjection.at("validation");
         Summary s = new Summary();
         RangeStats range = new RangeStats(params);
         CheckedToken prev = null;

@@ -25,6 +25,7 @@ final class FinalStage {
     }
 
     static Iterator<OutRow> run(Iterator<GroupRow> rows, ZetaParams params, int d, int dv) {
+        FaultInjection.at("final");
         return new FinalIterator(new Peeking<>(rows), params, d, dv);
     }
 

@@ -43,6 +43,7 @@ final class LocalEngineStage {
      */
     static Iterator<OutRow> run(Iterator<TokenRow> rows, ZetaParams params, int d, int dv,
                                 java.util.Map<String, Long> counts) {
+        FaultInjection.at("engine");
         return new SequenceIterator(new Peeking<>(rows), params, d, dv, counts);
     }
 

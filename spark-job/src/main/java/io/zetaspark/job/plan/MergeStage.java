@@ -17,6 +17,7 @@ final class MergeStage {
     }
 
     static Iterator<CandRow> merge(Iterator<CandRow> rows, int k) {
+        FaultInjection.at("merge");
         Peeking<CandRow> in = new Peeking<>(rows);
         TopK top = new TopK(k);
         double[] dist = new double[k];

@@ -447,6 +447,7 @@ final class WindowStage {
      */
     static Iterator<CandRow> scan(Iterator<? extends ScanRow> rows, Halo halo, int d, int k, int half, long chunkSize,
                                   boolean causal, EngineChoice engine) {
+        FaultInjection.at("window");
         GpuWindowBatch gpu = engine == EngineChoice.CPU ? null : ENGINES.computeIfAbsent(engine, GpuWindowBatch::create);
         if (gpu != null && !gpu.decision().gpu()) {
             gpu = null;
