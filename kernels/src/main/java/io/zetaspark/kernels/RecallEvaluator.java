@@ -103,6 +103,17 @@ public final class RecallEvaluator {
         return errorMax;
     }
 
+    /**
+     * One line for a run summary: recall@k, the per-query minimum, the fully correct share and the
+     * output error ({@code recall@32 0.9725 over 1000 queries (min 0.781, fully correct 52.3%), ...}).
+     */
+    public String describe(int k) {
+        return String.format(java.util.Locale.ROOT,
+                "recall@%d %.4f over %d queries (min %.3f, fully correct %.1f%%), out rel. L2 error mean %.2e max %.2e",
+                k, recall(), queries(), minQueryRecall(), 100 * perfectFraction(), meanRelativeError(),
+                maxRelativeError());
+    }
+
     @Override
     public String toString() {
         return String.format(java.util.Locale.ROOT,

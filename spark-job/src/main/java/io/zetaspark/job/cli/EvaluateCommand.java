@@ -56,10 +56,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** One line: recall@k, per-query minimum, fully correct share and the output error. */
     static String describe(RecallEvaluator ev, ZetaParams params) {
-        return String.format(Locale.ROOT,
-                "recall@%d %.4f over %d queries (min %.3f, fully correct %.1f%%), out rel. L2 error mean %.2e max %.2e",
-                params.k(), ev.recall(), ev.queries(), ev.minQueryRecall(), 100 * ev.perfectFraction(),
-                ev.meanRelativeError(), ev.maxRelativeError());
+        return ev.describe(params.k());
     }
 
     @Override
