@@ -33,7 +33,7 @@ for nb in "$@"; do
     start=$(date +%s)
     log="$out/${name%.ipynb}.log"
     if (cd "$HERE" && jupyter-nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=zeta-java \
-          --ExecutePreprocessor.timeout="${ZETA_NOTEBOOK_TIMEOUT:-300}" --ExecutePreprocessor.startup_timeout=120 \
+          --ExecutePreprocessor.timeout="${ZETA_NOTEBOOK_TIMEOUT:-300}" --ExecutePreprocessor.startup_timeout=60 \
           --output-dir "$out" "$nb") >"$log" 2>&1; then
       echo "notebooks/run.sh: $name executed in $(( $(date +%s) - start )) s"
       ok=1

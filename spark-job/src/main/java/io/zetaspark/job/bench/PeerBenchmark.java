@@ -36,7 +36,11 @@ import org.apache.spark.sql.SparkSession;
  * larger sizes are not run and their time is extrapolated from the growth exponent fitted to the
  * sizes that finished, marked as such.
  *
- * <pre>java ... io.zetaspark.job.bench.PeerBenchmark [sizes=4096,...,65536] [budget s=900] [report] [master]</pre>
+ * <p>Bidirectional kNN: ZETA bidirectional against Spark MLlib's
+ * {@code BucketedRandomProjectionLSH.approxSimilarityJoin} (bucket length and threshold tuned so
+ * that it returns about k neighbours per query) and the NEAREST BY join, time and recall together.
+ *
+ * <pre>java ... io.zetaspark.job.bench.PeerBenchmark [sizes=4096,...,65536] [budget s=900] [report] [master] [knn sizes]</pre>
  */
 public final class PeerBenchmark {
     static final String HEADING = "## Speed: ZETA against the exact causal top-k a Spark user would write";
@@ -55,8 +59,10 @@ public final class PeerBenchmark {
                 .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
                 .config("spark.sql.shuffle.partitions", "4").getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
-        String md = run(spark, sizes, budget, 3).replace("Command: `bin/zeta bench-peers`",
-                "Command: `bin/zeta bench-peers " + String.join(" ", args) + "`");
+        long[] knnSizes = args.length > 4 ? Arrays.stream(args[4].split(",")).mapToLong(Long::parseLong).toArray()
+                : new long[] {16_384, 65_536};
+        String md = (run(spark, sizes, budget, 3) + bidirectional(spark, knnSizes, budget, 500))
+                .replace("Command: `bin/zeta bench-peers`", "Command: `bin/zeta bench-peers " + String.join(" ", args) + "`");
         spark.stop();
         System.out.print(md);
         BenchmarkReport.replaceSection(report, HEADING, md);
@@ -68,12 +74,7 @@ public final class PeerBenchmark {
      * {@code positions} also the selected positions, best first.
      */
     static String peerSql(String view, int k, int d, int dv, double gamma, boolean positions) {
-        StringBuilder dist = new StringBuilder();
-        for (int m = 0; m < d; m++) {
-            dist.append(m == 0 ? "" : " + ").append(String.format(Locale.ROOT,
-                    "(CAST(a.q[%d] AS DOUBLE) - CAST(b.k[%d] AS DOUBLE)) * (CAST(a.q[%d] AS DOUBLE) - CAST(b.k[%d] AS DOUBLE))",
-                    m, m, m, m));
-        }
+        String dist = squared(d);
         return String.format(Locale.ROOT, "WITH nn AS ("
                 + " SELECT a.seq, a.pos, b.pos AS kpos, b.v AS kv, (%s) AS dist"
                 + " FROM %s a JOIN %s b EXACT NEAREST %d BY DISTANCE (CASE WHEN b.seq = a.seq AND b.pos <= a.pos THEN %s END)"
@@ -210,8 +211,171 @@ public final class PeerBenchmark {
         return Double.NaN;
     }
 
-    /** The single-threaded in-memory brute force: exact selection and outputs of the whole sequence. */
-    private static void bruteForce(Dataset<Row> input, ZetaParams params) {
+    /**
+     * Bidirectional kNN at each size: ZETA bidirectional, MLlib's LSH similarity join and the
+     * NEAREST BY join (no causal mask), each with its time and its recall@k on {@code sample}
+     * seeded queries against the exact bidirectional top-k of the oracle.
+     */
+    static String bidirectional(SparkSession spark, long[] sizes, double budget, int sample) throws Exception {
+        Path dir = Files.createTempDirectory("zeta-knn-bench");
+        ZetaParams params = ZetaParams.defaults().withCausal(false);
+        int k = params.k();
+        StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "### Bidirectional kNN: ZETA, MLlib LSH and "
+                + "NEAREST BY%n%nOne Gaussian sequence (d = 3); every key is a candidate for every query. ZETA runs with "
+                + "`causal = false`. MLlib's `BucketedRandomProjectionLSH` (bucket length = the median exact %d-th "
+                + "neighbour distance of the sampled queries, 4 hash tables) runs `approxSimilarityJoin` with that "
+                + "distance as threshold, so that it returns about %d neighbours per query; its recall counts the %d "
+                + "nearest it returns. NEAREST BY runs `a JOIN b EXACT NEAREST %d BY DISTANCE <squared distance>`. "
+                + "Times are one run after a warm-up (selection only for the peers: LSH and NEAREST BY return pairs, "
+                + "ZETA also computes the outputs); recall@%d over %d seeded queries against the exact top-%d.%n%n"
+                + "| tokens | ZETA s | ZETA recall | LSH s | LSH recall | LSH pairs/query | NEAREST BY s | NEAREST BY recall |%n"
+                + "|---:|---:|---:|---:|---:|---:|---:|---:|%n", k, k, k, k, k, sample, k));
+        for (long n : sizes) {
+            Path input = dir.resolve("gauss-" + n);
+            SyntheticTokens.of(n).withSequences(1).withKind(SyntheticTokens.Kind.GAUSSIAN).withD(3).withDv(DV).withSeed(7)
+                    .generate(spark, 4).write().parquet(input.toString());
+            Dataset<Row> tokens = spark.read().parquet(input.toString());
+            TokenSequence s = collect(tokens);
+            int[] queries = QualityBenchmark.sample(s.size(), sample, 5);
+            Selection exact = ExactOracle.selectFor(s, params, queries);
+            double[] kth = new double[queries.length];
+            for (int r = 0; r < queries.length; r++) {
+                kth[r] = exact.dist[r * k + exact.count[r] - 1];
+            }
+            double[] sortedKth = kth.clone();
+            Arrays.sort(sortedKth);
+            double radius = Math.sqrt(sortedKth[sortedKth.length / 2]);
+
+            // ZETA bidirectional: time, then recall from its nbr_pos distances
+            Step zeta = time(spark, "ZETA bidirectional n=" + n, () -> Zeta.attention(spark.read().parquet(input.toString()),
+                    params).write().format("noop").mode("overwrite").save(), 1, budget);
+            Dataset<Row> zout = Zeta.attention(tokens, params);
+            double zetaRecall = recall(s, queries, kth, k, neighbours(zout.select("pos", "nbr_pos"), queries, s));
+
+            // MLlib LSH
+            Dataset<Row> kvecs = vectors(tokens, "k");
+            Dataset<Row> qvecs = vectors(tokens, "q");
+            org.apache.spark.ml.feature.BucketedRandomProjectionLSHModel lsh =
+                    new org.apache.spark.ml.feature.BucketedRandomProjectionLSH().setInputCol("vec").setOutputCol("h")
+                            .setBucketLength(radius).setNumHashTables(4).setSeed(3).fit(kvecs);
+            Step lshStep = time(spark, "LSH n=" + n, () -> lsh.approxSimilarityJoin(qvecs, kvecs, radius, "dist")
+                    .write().format("noop").mode("overwrite").save(), 1, budget);
+            String lshRecall = "–";
+            String lshPairs = "–";
+            if (!lshStep.stopped) {
+                Dataset<Row> pairs = lsh.approxSimilarityJoin(qvecs, kvecs, radius, "dist")
+                        .selectExpr("datasetA.pos AS q", "datasetB.pos AS kpos", "dist");
+                long count = pairs.count();
+                lshPairs = String.format(Locale.ROOT, "%.1f", count / (double) n);
+                lshRecall = String.format(Locale.ROOT, "%.4f", recall(s, queries, kth, k, lshNeighbours(pairs, queries, s, k)));
+            }
+
+            // NEAREST BY, bidirectional
+            tokens.createOrReplaceTempView("knn_tokens");
+            String sql = String.format(Locale.ROOT, "SELECT a.pos, collect_list(b.pos) AS nbr_pos FROM knn_tokens a JOIN "
+                    + "knn_tokens b EXACT NEAREST %d BY DISTANCE (%s) GROUP BY a.pos", k, squared(3));
+            Step nearest = time(spark, "NEAREST BY bidirectional n=" + n, () -> spark.sql(sql).write().format("noop")
+                    .mode("overwrite").save(), 1, budget);
+            String nearestRecall = nearest.stopped ? "–" : String.format(Locale.ROOT, "%.4f",
+                    recall(s, queries, kth, k, neighbours(spark.sql(sql), queries, s)));
+            md.append(String.format(Locale.ROOT, "| %,d | %.2f | %.4f | %s | %s | %s | %s | %s |%n", n, zeta.min(), zetaRecall,
+                    cell(lshStep, budget), lshRecall, lshPairs, cell(nearest, budget), nearestRecall));
+        }
+        return md.append('\n').toString();
+    }
+
+    /** (pos, vec) with {@code column}'s components as an MLlib dense vector. */
+    private static Dataset<Row> vectors(Dataset<Row> tokens, String column) {
+        return tokens.selectExpr("pos", column).map((org.apache.spark.api.java.function.MapFunction<Row, Row>) r -> {
+            List<Float> x = r.getList(1);
+            double[] dd = new double[x.size()];
+            for (int i = 0; i < dd.length; i++) {
+                dd[i] = x.get(i);
+            }
+            return org.apache.spark.sql.RowFactory.create(r.getLong(0), org.apache.spark.ml.linalg.Vectors.dense(dd));
+        }, org.apache.spark.sql.Encoders.row(new org.apache.spark.sql.types.StructType()
+                .add("pos", "long").add("vec", new org.apache.spark.ml.linalg.VectorUDT())));
+    }
+
+    private static String cell(Step s, double budget) {
+        return s.stopped ? String.format(Locale.ROOT, "> %.0f (stopped)", budget) : String.format(Locale.ROOT, "%.2f", s.min());
+    }
+
+    private static String squared(int d) {
+        StringBuilder b = new StringBuilder();
+        for (int m = 0; m < d; m++) {
+            b.append(m == 0 ? "" : " + ").append(String.format(Locale.ROOT,
+                    "(CAST(a.q[%d] AS DOUBLE) - CAST(b.k[%d] AS DOUBLE)) * (CAST(a.q[%d] AS DOUBLE) - CAST(b.k[%d] AS DOUBLE))",
+                    m, m, m, m));
+        }
+        return b.toString();
+    }
+
+    /** The returned neighbour positions of the sampled queries (column 0 pos, column 1 array of positions). */
+    private static long[][] neighbours(Dataset<Row> out, int[] queries, TokenSequence s) {
+        java.util.Map<Long, Integer> row = new java.util.HashMap<>();
+        for (int r = 0; r < queries.length; r++) {
+            row.put(s.pos()[queries[r]], r);
+        }
+        long[][] nb = new long[queries.length][];
+        List<Long> wanted = new ArrayList<>(row.keySet());
+        for (Row r : out.where(org.apache.spark.sql.functions.col(out.columns()[0]).isin(wanted.toArray())).collectAsList()) {
+            List<Long> p = r.getList(1);
+            nb[row.get(r.getLong(0))] = p.stream().mapToLong(Long::longValue).toArray();
+        }
+        return nb;
+    }
+
+    /** LSH pairs of the sampled queries, the k nearest returned per query. */
+    private static long[][] lshNeighbours(Dataset<Row> pairs, int[] queries, TokenSequence s, int k) {
+        java.util.Map<Long, Integer> row = new java.util.HashMap<>();
+        for (int r = 0; r < queries.length; r++) {
+            row.put(s.pos()[queries[r]], r);
+        }
+        List<List<double[]>> found = new ArrayList<>();
+        for (int r = 0; r < queries.length; r++) {
+            found.add(new ArrayList<>());
+        }
+        for (Row r : pairs.where(org.apache.spark.sql.functions.col("q").isin(row.keySet().toArray())).collectAsList()) {
+            found.get(row.get(r.getLong(0))).add(new double[] {r.getDouble(2), r.getLong(1)});
+        }
+        long[][] nb = new long[queries.length][];
+        for (int r = 0; r < queries.length; r++) {
+            List<double[]> f = found.get(r);
+            f.sort((a, b) -> Double.compare(a[0], b[0]));
+            nb[r] = f.stream().limit(k).mapToLong(x -> (long) x[1]).toArray();
+        }
+        return nb;
+    }
+
+    /** recall@k: returned keys no farther than the exact k-th distance, over all sampled queries. */
+    private static double recall(TokenSequence s, int[] queries, double[] kth, int k, long[][] nb) {
+        int d = s.d();
+        java.util.Map<Long, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < s.size(); i++) {
+            index.put(s.pos()[i], i);
+        }
+        long hits = 0;
+        for (int r = 0; r < queries.length; r++) {
+            int qi = queries[r];
+            int h = 0;
+            for (long p : nb[r] == null ? new long[0] : nb[r]) {
+                int j = index.get(p);
+                double acc = 0;
+                for (int m = 0; m < d; m++) {
+                    double x = (double) s.q()[qi * d + m] - (double) s.k()[j * d + m];
+                    acc += x * x;
+                }
+                if (acc <= kth[r]) {
+                    h++;
+                }
+            }
+            hits += Math.min(h, k);
+        }
+        return hits / (double) (queries.length * (long) k);
+    }
+
+    private static TokenSequence collect(Dataset<Row> input) {
         List<Row> rows = input.orderBy("pos").collectAsList();
         int n = rows.size();
         long[] pos = new long[n];
@@ -225,7 +389,12 @@ public final class PeerBenchmark {
             copy(r.getList(r.fieldIndex("k")), k, i * 3);
             copy(r.getList(r.fieldIndex("v")), v, i * DV);
         }
-        TokenSequence s = TokenSequence.of(pos, q, k, v, 3, DV);
+        return TokenSequence.of(pos, q, k, v, 3, DV);
+    }
+
+    /** The single-threaded in-memory brute force: exact selection and outputs of the whole sequence. */
+    private static void bruteForce(Dataset<Row> input, ZetaParams params) {
+        TokenSequence s = collect(input);
         Selection sel = ExactOracle.select(s, params);
         ZetaAttention.attend(s, sel, params);
     }

@@ -51,5 +51,8 @@ class PeerBenchmarkSmokeTest {
         assertTrue(md.contains("| 256 |"), md);
         assertTrue(md.contains("NEAREST BY / ZETA"), md);
         assertTrue(md.contains("Growth exponents"), md);
+        String knn = PeerBenchmark.bidirectional(SparkTestSession.get(), new long[] {300}, 120, 40);
+        // NEAREST BY is exact: its recall must be 1 (a check that can fail)
+        assertTrue(knn.matches("(?s).*\\| 300 \\| [0-9.]+ \\| [01]\\.\\d{4} \\| [0-9.]+ \\| [01]\\.\\d{4} \\| [0-9.]+ \\| [0-9.]+ \\| 1\\.0000 \\|.*"), knn);
     }
 }
