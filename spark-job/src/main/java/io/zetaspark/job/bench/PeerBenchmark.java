@@ -88,7 +88,11 @@ public final class PeerBenchmark {
     }
 
     /** One step's time: finished (seconds of each run) or stopped after the budget. */
-    record Step(double[] secs, boolean stopped) {
+    record Step(double[] secs, boolean stopped, String why) {
+        Step(double[] secs, boolean stopped) {
+            this(secs, stopped, stopped ? "stopped at the budget" : "");
+        }
+
         double min() {
             return Arrays.stream(secs).min().orElse(Double.NaN);
         }
@@ -173,8 +177,8 @@ public final class PeerBenchmark {
                             : String.format(Locale.ROOT, " %.1f |", s.min()));
                 } else {
                     t[c] = extrapolate(sizes, steps, c, exponents[c], si);
-                    md.append(Double.isNaN(t[c]) ? " – |" : String.format(Locale.ROOT, " *~%.0f*%s |", t[c],
-                            s != null ? " (stopped at " + (int) budget + " s)" : ""));
+                    md.append(Double.isNaN(t[c]) ? (s != null ? " (" + s.why + ") |" : " – |")
+                            : String.format(Locale.ROOT, " *~%.0f*%s |", t[c], s != null ? " (" + s.why + ")" : ""));
                 }
             }
             md.append(String.format(Locale.ROOT, " %s | %s |%n", ratio(t[3], t[0], steps[si][3]), ratio(t[1], t[0], steps[si][1])));
@@ -298,7 +302,7 @@ public final class PeerBenchmark {
     }
 
     private static String cell(Step s, double budget) {
-        return s.stopped ? String.format(Locale.ROOT, "> %.0f (stopped)", budget) : String.format(Locale.ROOT, "%.2f", s.min());
+        return s.stopped ? s.why : String.format(Locale.ROOT, "%.2f", s.min());
     }
 
     private static String squared(int d) {
@@ -419,11 +423,23 @@ public final class PeerBenchmark {
                 });
                 try {
                     f.get((long) (budget * 1000), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // a step that fails (for example a spill that fills the disk) is stopped like a slow one
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    Throwable root = e;
+                    while (root.getCause() != null) {
+                        root = root.getCause();
+                    }
+                    String why = String.valueOf(root.getMessage());
+                    why = why.contains("No space left on device") ? "failed: its spill filled the disk"
+                            : "failed: " + (why.length() > 80 ? why.substring(0, 80) + "..." : why);
+                    System.err.printf(Locale.ROOT, "bench: %s %s after %.0f s%n", label, why, s);
+                    return new Step(new double[] {s}, true, String.format(Locale.ROOT, "%s after %.0f s", why, s));
                 } catch (TimeoutException e) {
                     spark.sparkContext().cancelJobGroup(group);
                     f.cancel(true);
                     System.err.printf(Locale.ROOT, "bench: %s stopped after %.0f s%n", label, budget);
-                    return new Step(new double[] {budget}, true);
+                    return new Step(new double[] {budget}, true, String.format(Locale.ROOT, "stopped at %.0f s", budget));
                 }
                 double s = (System.nanoTime() - t0) / 1e9;
                 System.err.printf(Locale.ROOT, "bench: %s run %d: %.2f s%n", label, r, s);
