@@ -155,19 +155,18 @@ public final class ZetaColumns implements Serializable {
      * {@code nn_dist} double.
      */
     public StructType outputSchema(StructType input) {
-        ZetaColumns cols = this;
-        InputValidator.checkSchema(input, cols);
+        InputValidator.checkSchema(input, this);
         List<String> names = new ArrayList<>();
-        names.add(cols.seq());
-        names.add(cols.pos());
-        names.add(cols.out());
+        names.add(seq());
+        names.add(pos());
+        names.add(out());
         List<StructField> fields = new ArrayList<>();
-        fields.add(DataTypes.createStructField(cols.seq(), InputValidator.seqType(input, cols.seq()), false));
-        fields.add(DataTypes.createStructField(cols.pos(), DataTypes.LongType, false));
-        fields.add(DataTypes.createStructField(cols.out(), DataTypes.createArrayType(DataTypes.FloatType, false), false));
-        optional(fields, names, cols.nbrPos(), DataTypes.createArrayType(DataTypes.LongType, false));
-        optional(fields, names, cols.nbrW(), DataTypes.createArrayType(DataTypes.FloatType, false));
-        optional(fields, names, cols.nnDist(), DataTypes.DoubleType);
+        fields.add(DataTypes.createStructField(seq(), InputValidator.seqType(input, seq()), false));
+        fields.add(DataTypes.createStructField(pos(), DataTypes.LongType, false));
+        fields.add(DataTypes.createStructField(out(), DataTypes.createArrayType(DataTypes.FloatType, false), false));
+        optional(fields, names, nbrPos(), DataTypes.createArrayType(DataTypes.LongType, false));
+        optional(fields, names, nbrW(), DataTypes.createArrayType(DataTypes.FloatType, false));
+        optional(fields, names, nnDist(), DataTypes.DoubleType);
         Set<String> seen = new HashSet<>();
         for (String n : names) {
             if (!seen.add(n)) {

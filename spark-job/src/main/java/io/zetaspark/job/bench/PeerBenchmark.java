@@ -2,12 +2,12 @@ package io.zetaspark.job.bench;
 
 import io.zetaspark.job.Zeta;
 import io.zetaspark.job.data.SyntheticTokens;
+import io.zetaspark.kernels.Distances;
 import io.zetaspark.kernels.ExactOracle;
 import io.zetaspark.kernels.Selection;
 import io.zetaspark.kernels.TokenSequence;
 import io.zetaspark.kernels.ZetaAttention;
 import io.zetaspark.kernels.ZetaParams;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -317,10 +317,7 @@ public final class PeerBenchmark {
 
     /** The returned neighbour positions of the sampled queries (column 0 pos, column 1 array of positions). */
     private static long[][] neighbours(Dataset<Row> out, int[] queries, TokenSequence s) {
-        java.util.Map<Long, Integer> row = new java.util.HashMap<>();
-        for (int r = 0; r < queries.length; r++) {
-            row.put(s.pos()[queries[r]], r);
-        }
+        java.util.Map<Long, Integer> row = sampleRows(queries, s);
         long[][] nb = new long[queries.length][];
         List<Long> wanted = new ArrayList<>(row.keySet());
         for (Row r : out.where(org.apache.spark.sql.functions.col(out.columns()[0]).isin(wanted.toArray())).collectAsList()) {
@@ -330,12 +327,18 @@ public final class PeerBenchmark {
         return nb;
     }
 
-    /** LSH pairs of the sampled queries, the k nearest returned per query. */
-    private static long[][] lshNeighbours(Dataset<Row> pairs, int[] queries, TokenSequence s, int k) {
+    /** Position of each sampled query to its index in {@code queries}. */
+    private static java.util.Map<Long, Integer> sampleRows(int[] queries, TokenSequence s) {
         java.util.Map<Long, Integer> row = new java.util.HashMap<>();
         for (int r = 0; r < queries.length; r++) {
             row.put(s.pos()[queries[r]], r);
         }
+        return row;
+    }
+
+    /** LSH pairs of the sampled queries, the k nearest returned per query. */
+    private static long[][] lshNeighbours(Dataset<Row> pairs, int[] queries, TokenSequence s, int k) {
+        java.util.Map<Long, Integer> row = sampleRows(queries, s);
         List<List<double[]>> found = new ArrayList<>();
         for (int r = 0; r < queries.length; r++) {
             found.add(new ArrayList<>());
@@ -365,12 +368,7 @@ public final class PeerBenchmark {
             int h = 0;
             for (long p : nb[r] == null ? new long[0] : nb[r]) {
                 int j = index.get(p);
-                double acc = 0;
-                for (int m = 0; m < d; m++) {
-                    double x = (double) s.q()[qi * d + m] - (double) s.k()[j * d + m];
-                    acc += x * x;
-                }
-                if (acc <= kth[r]) {
+                if (Distances.squared(s.q(), qi * d, s.k(), j * d, d) <= kth[r]) {
                     h++;
                 }
             }

@@ -2,6 +2,7 @@ package io.zetaspark.job.bench;
 
 import io.zetaspark.kernels.Attention;
 import io.zetaspark.kernels.AttentionResult;
+import io.zetaspark.kernels.Distances;
 import io.zetaspark.kernels.ExactOracle;
 import io.zetaspark.kernels.RecallEvaluator;
 import io.zetaspark.kernels.Selection;
@@ -211,11 +212,7 @@ public final class QualityBenchmark {
                 dist[j] = Double.NaN;
                 continue;
             }
-            double acc = 0;
-            for (int m = 0; m < d; m++) {
-                double x = (double) q[i * d + m] - (double) kk[j * d + m];
-                acc += x * x;
-            }
+            double acc = Distances.squared(q, i * d, kk, j * d, d);
             dist[j] = acc;
             min = Math.min(min, acc);
         }
