@@ -33,21 +33,20 @@ public final class CurveWindow {
     /**
      * Offers the window candidates of one query to {@code top}. Keys are {@code keyPos[i]},
      * {@code keyVec[i·d .. i·d+d)} for i in {@code [from, to)}; {@code ins} is the insertion point.
-     * When {@code stamp} is non-null, a key whose {@code stamp[keyId[i]] == stampValue} was already
-     * offered for this query and is skipped (deduplication across curves); offered keys get stamped.
-     * The payload offered is {@code keyId[i]} when keyId is non-null, else i.
+     * With {@code distinct}, a key already kept for this query (offered by another curve) is not
+     * offered again ({@link TopK#offerDistinct}: deduplication across curves, the same kept set as
+     * offering each key once). The payload offered is {@code keyId[i]} when keyId is non-null, else i.
      *
      * @return the number of key rows walked (a cost statistic)
      */
     public static int collect(long[] keyPos, float[] keyVec, int[] keyId, int d, int from, int to, int ins,
                               long cutLo, long cutHi, int half, float[] q, int qOff,
-                              TopK top, int[] stamp, int stampValue) {
-        return collect(null, keyPos, keyVec, keyId, d, from, to, ins, cutLo, cutHi, half, q, qOff, top, stamp,
-                stampValue);
+                              TopK top, boolean distinct) {
+        return collect(null, keyPos, keyVec, keyId, d, from, to, ins, cutLo, cutHi, half, q, qOff, top, distinct);
     }
 
     /**
-     * As {@link #collect(long[], float[], int[], int, int, int, int, long, long, int, float[], int, TopK, int[], int)},
+     * As {@link #collect(long[], float[], int[], int, int, int, int, long, long, int, float[], int, TopK, boolean)},
      * with the keys' codes: inside a run of equal codes the keys are sorted by position, so the
      * ineligible positions {@code [cutLo, cutHi)} form one contiguous stretch of it, which the walk
      * jumps over by binary search instead of stepping through it. Real text repeats words, and every
@@ -56,7 +55,7 @@ public final class CurveWindow {
      */
     public static int collect(long[] codes, long[] keyPos, float[] keyVec, int[] keyId, int d, int from, int to,
                               int ins, long cutLo, long cutHi, int half, float[] q, int qOff,
-                              TopK top, int[] stamp, int stampValue) {
+                              TopK top, boolean distinct) {
         int walked = 0;
         int taken = 0;
         int i = ins - 1;
@@ -65,7 +64,7 @@ public final class CurveWindow {
             long p = keyPos[i];
             if (p < cutLo || p >= cutHi) {
                 taken++;
-                offer(keyPos, keyVec, keyId, d, i, q, qOff, top, stamp, stampValue);
+                offer(keyPos, keyVec, keyId, d, i, q, qOff, top, distinct);
                 i--;
             } else if (codes != null && i > from && codes[i - 1] == codes[i] && keyPos[i - 1] >= cutLo) {
                 // first index of this code run with pos >= cutLo; everything from there to i is ineligible
@@ -81,7 +80,7 @@ public final class CurveWindow {
             long p = keyPos[i];
             if (p < cutLo || p >= cutHi) {
                 taken++;
-                offer(keyPos, keyVec, keyId, d, i, q, qOff, top, stamp, stampValue);
+                offer(keyPos, keyVec, keyId, d, i, q, qOff, top, distinct);
                 i++;
             } else if (codes != null && i + 1 < to && codes[i + 1] == codes[i] && keyPos[i + 1] < cutHi) {
                 // first index of this code run with pos >= cutHi (or the run's end)
@@ -107,15 +106,13 @@ public final class CurveWindow {
     }
 
     private static void offer(long[] keyPos, float[] keyVec, int[] keyId, int d, int i, float[] q, int qOff,
-                              TopK top, int[] stamp, int stampValue) {
+                              TopK top, boolean distinct) {
         int id = keyId == null ? i : keyId[i];
-        if (stamp != null) {
-            if (stamp[id] == stampValue) {
-                return;
-            }
-            stamp[id] = stampValue;
-        }
         double dist = Distances.squared(q, qOff, keyVec, i * d, d);
-        top.offer(dist, keyPos[i], id);
+        if (distinct) {
+            top.offerDistinct(dist, keyPos[i], id);
+        } else {
+            top.offer(dist, keyPos[i], id);
+        }
     }
 }

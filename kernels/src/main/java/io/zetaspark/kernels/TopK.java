@@ -101,6 +101,20 @@ public final class TopK {
         payload[i] = pay;
     }
 
+    /**
+     * Offers a candidate that may already have been offered for this query (from another curve or
+     * list), keeping each position at most once. A repeat carries the same (distance, position):
+     * while the heap holds it, {@link #containsPos} finds it; once it was refused or evicted, the
+     * root is better than it and {@link #accepts} refuses it again. So the kept set equals the best
+     * k of the deduplicated candidates, and only accepted candidates pay for the linear check.
+     */
+    public boolean offerDistinct(double d, long p, int pay) {
+        if (!accepts(d, p) || containsPos(p)) {
+            return false;
+        }
+        return offer(d, p, pay);
+    }
+
     /** Linear check used to deduplicate when a position may arrive from several sources. */
     public boolean containsPos(long p) {
         for (int i = 0; i < size; i++) {

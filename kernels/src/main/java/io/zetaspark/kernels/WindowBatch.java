@@ -61,7 +61,7 @@ public final class WindowBatch {
         for (int q = qFrom; q < qTo; q++) {
             top.reset(k);
             walked += CurveWindow.collect(keyCode, keyPos, keyVec, null, d, from, to, ins[q], cutLo[q], cutHi[q], half,
-                    qVec, q * d, top, null, 0);
+                    qVec, q * d, top, false);
             count[q] = top.drainSorted(dist, pos, null, q * k);
         }
         return walked;

@@ -155,9 +155,7 @@ public final class ZetaAttention {
         private final float[] k;
         private final long[] qCodes;
         private final long[] kCodes;
-        private final int[] stamp;
         private final java.util.List<NestedLevels.Step> steps;
-        private int stampValue;
         private int step = -1;
         private int stepEnd;
         private int keyCount;
@@ -189,7 +187,6 @@ public final class ZetaAttention {
                 clamped += sc.encodeAll(q, i * d, qCodes, i * curves, scratch);
                 clamped += sc.encodeAll(k, i * d, kCodes, i * curves, scratch);
             }
-            this.stamp = new int[n];
             this.steps = NestedLevels.plan(pos, n, m, causal);
         }
 
@@ -230,13 +227,11 @@ public final class ZetaAttention {
                     chunkEnd++;
                 }
             }
-            stampValue++;
             int ownEnd = causal ? (self ? i + 1 : i) : chunkEnd;
             for (int j = chunkStart; j < ownEnd; j++) {
                 if (!self && j == i) {
                     continue;
                 }
-                stamp[j] = stampValue;
                 top.offer(Distances.squared(q, i * d, k, j * d, d), pos[j], j);
             }
             if (keyCount > 0) {
@@ -245,7 +240,7 @@ public final class ZetaAttention {
                 for (int c = 0; c < curves; c++) {
                     SortedKeyRun run = runs[c];
                     walked += CurveWindow.collect(run.codes, run.pos, run.vec, run.id, d, 0, keyCount, ins[c][i - stepFirst],
-                            cutLo, cutHi, half, q, i * d, top, stamp, stampValue);
+                            cutLo, cutHi, half, q, i * d, top, true);
                 }
             }
         }

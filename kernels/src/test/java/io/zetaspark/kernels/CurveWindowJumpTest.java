@@ -27,7 +27,7 @@ class CurveWindowJumpTest {
     private static long[] run(long[] codes, int ins, long cutLo, long cutHi, int half, int[] walked) {
         TopK top = new TopK(2 * half);
         walked[0] = CurveWindow.collect(codes, POS, VEC, null, 1, 0, N, ins, cutLo, cutHi, half,
-                new float[] {1.0f}, 0, top, null, 0);
+                new float[] {1.0f}, 0, top, false);
         long[] pos = new long[top.size()];
         top.drainSorted(null, pos, null, 0);
         return pos;

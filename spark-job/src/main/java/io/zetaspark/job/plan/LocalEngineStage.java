@@ -25,16 +25,15 @@ final class LocalEngineStage {
     /**
      * Estimated peak heap bytes per token of one streamed in-memory run ({@link ZetaAttention#cursor}):
      * the sequence's arrays (allocated once at the sequence's known length), the codes of every
-     * curve, the position stamps and one level's sorted runs per curve. The outputs stream out one
+     * curve and one level's sorted runs per curve. The outputs stream out one
      * token at a time, so nothing grows with k.
      */
     static long bytesPerToken(ZetaParams params, int d, int dv) {
         int c = params.curves();
         long input = 8L + 4L * (2L * d + dv);
         long codes = 16L * c;
-        long stamps = 4L;
         long runs = (long) c * (8 + 8 + 4 + 4L * d); // codes, pos, id and key vectors of one level
-        return input + codes + stamps + runs;
+        return input + codes + runs;
     }
 
     /**

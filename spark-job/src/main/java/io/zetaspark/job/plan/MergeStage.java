@@ -42,9 +42,7 @@ final class MergeStage {
                     double[] cd = c.getDist();
                     long[] cp = c.getKpos();
                     for (int j = 0; j < cd.length; j++) {
-                        if (top.accepts(cd[j], cp[j]) && !top.containsPos(cp[j])) {
-                            top.offer(cd[j], cp[j], 0);
-                        }
+                        top.offerDistinct(cd[j], cp[j], 0);
                     }
                 }
                 int n = top.drainSorted(dist, pos, null, 0);
