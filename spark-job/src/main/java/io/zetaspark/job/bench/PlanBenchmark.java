@@ -7,6 +7,7 @@ import io.zetaspark.job.ZetaColumns;
 import io.zetaspark.job.data.SyntheticTokens;
 import io.zetaspark.job.plan.ZetaEvaluation;
 import io.zetaspark.job.plan.ZetaPlan;
+import io.zetaspark.job.report.StageMetrics;
 import io.zetaspark.kernels.RecallEvaluator;
 import io.zetaspark.kernels.ZetaParams;
 import java.io.IOException;
@@ -20,6 +21,9 @@ import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
 
 /**
  * End-to-end cost of the operator against the floor the design names (DESIGN.md §2): a plain Spark
@@ -29,18 +33,20 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>What it measures:
  * <ol>
- *   <li>one Gaussian sequence (d=3, dv=64, default parameters) at each size: the global sort, ZETA
+ *   <li>one Gaussian sequence (d=3, dv=64, default parameters) at each size, and the same total as
+ *       the kind mix (many sequences): the global sort, ZETA
  *       as users call it ({@link Zeta#attention}: validation, then the plan with its default routes)
  *       and, up to {@code distributedMax} tokens, ZETA with every sequence forced through the
  *       distributed plan ({@link ZetaPlan#LOCAL_MAX_TOKENS_CONF}=0); ratios to the sort; shuffle rows
- *       and bytes per token; the growth exponent of ZETA's time over the sizes;</li>
+ *       and bytes per token; the peak heap after a collection ({@link HeapPeak}); the growth exponent
+ *       of ZETA's time over the sizes, and a log-log plot (docs/img/plan-scaling.png);</li>
  *   <li>the quick start's input (1,048,576 tokens, kind mix, dv=16): time, tokens/s and the stage
  *       table;</li>
  *   <li>4,096 tokens in one sequence, in a warm session (a notebook user's repeated call);</li>
  *   <li>recall@32 of the default output against the exact oracle on seeded samples.</li>
  * </ol>
  *
- * <p>Usage: {@code PlanBenchmark [sizes=262144,...,4194304] [runs=3] [distributedMax=1048576]
+ * <p>Usage: {@code PlanBenchmark [sizes=65536,262144,1048576,4194304] [runs=3] [distributedMax=1048576]
  * [out=docs/BENCHMARKS.md] [master=local[2]]}; {@code PlanBenchmark smoke OUT} runs a tiny version
  * (PlanBenchmarkSmokeTest runs it so that the program cannot rot).
  */
@@ -54,7 +60,7 @@ public final class PlanBenchmark {
         boolean smoke = args.length > 0 && args[0].equals("smoke");
         int a = smoke ? 1 : 0;
         long[] sizes = smoke ? new long[] {2048, 4096}
-                : Arrays.stream((args.length > a ? args[a] : "262144,524288,1048576,2097152,4194304").split(","))
+                : Arrays.stream((args.length > a ? args[a] : "65536,262144,1048576,4194304").split(","))
                         .mapToLong(Long::parseLong).toArray();
         int runs = smoke ? 1 : args.length > a + 1 ? Integer.parseInt(args[a + 1]) : 3;
         long distributedMax = smoke ? 2048 : args.length > a + 2 ? Long.parseLong(args[a + 2]) : 1 << 20;
@@ -68,7 +74,7 @@ public final class PlanBenchmark {
                 .config("spark.sql.adaptive.autoBroadcastJoinThreshold", "256m")
                 .getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
-        String md = run(spark, sizes, runs, distributedMax, smoke)
+        String md = run(spark, sizes, runs, distributedMax, smoke, report)
                 .replace("Command: `bin/zeta bench-plan smoke OUT`", "Command: `bin/zeta bench-plan " + String.join(" ", args) + "`")
                 .replace("Command: `bin/zeta bench-plan`", "Command: `bin/zeta bench-plan " + String.join(" ", args) + "`");
         spark.stop();
@@ -77,7 +83,7 @@ public final class PlanBenchmark {
     }
 
     /** Runs the benchmark in the given session and returns its Markdown section. */
-    public static String run(SparkSession spark, long[] sizes, int runs, long distributedMax, boolean smoke)
+    public static String run(SparkSession spark, long[] sizes, int runs, long distributedMax, boolean smoke, Path report)
             throws IOException {
         String master = spark.sparkContext().master();
         String partitions = spark.conf().get("spark.sql.shuffle.partitions");
@@ -98,34 +104,63 @@ public final class PlanBenchmark {
                 spark.version(), master, partitions, spark.conf().get("spark.sql.adaptive.enabled", "true").equals("true")
                         ? "on" : "off", loadAverage(), runs));
 
-        // 1. one sequence at each size
-        md.append("### One sequence (Gaussian, dv = 64)\n\n");
-        md.append("| tokens | global sort s (min / med) | ZETA s (min / med) | ZETA / sort | ZETA tokens/s "
-                + "| route | shuffle rows/token | shuffle bytes/token | distributed plan s | distributed / sort "
-                + "| distributed rows/token | distributed bytes/token |\n");
-        md.append("|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
+        // 1. one sequence at each size, and a mix of many sequences with the same total
+        md.append("### Scaling: one sequence, and a mix of many sequences (Gaussian, dv = 64)\n\n");
+        md.append("Each size twice: one sequence of n tokens, and the same total as the kind `mix` (half the tokens in "
+                + "one sequence, the rest in sequences of 100 to 2,000 tokens, as in the quick start). Peak heap: the "
+                + "largest heap occupancy right after a garbage collection during the timed runs (local mode: the "
+                + "executors are this JVM).\n\n");
+        md.append("| tokens | input | global sort s (min / med) | ZETA s (min / med) | ZETA / sort | ZETA tokens/s "
+                + "| route | shuffle rows/token | shuffle bytes/token | peak heap MiB | distributed plan s "
+                + "| distributed / sort | distributed rows/token | distributed bytes/token |\n");
+        md.append("|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
         List<double[]> growth = new ArrayList<>();
+        List<double[]> growthMix = new ArrayList<>();
+        List<double[]> growthSort = new ArrayList<>();
         for (long n : sizes) {
-            Dataset<Row> tokens = tokens(spark, dir, "gauss-" + n, n, 1, SyntheticTokens.Kind.GAUSSIAN, 64, 42);
-            Timing sort = time(spark, metrics, runs, "sort", () -> sortToNoop(tokens));
-            Timing zeta = time(spark, metrics, runs, "zeta", () -> zetaToNoop(tokens, params));
-            String route = ZetaPlan.localLimit(spark, params, 3, 64) >= n ? "in-task engine" : "distributed";
-            String distCells = "– | – | – | –";
-            if (n <= distributedMax) {
-                Timing dist = withConf(spark, ZetaPlan.LOCAL_MAX_TOKENS_CONF, "0", () ->
-                        time(spark, metrics, smoke ? 1 : Math.min(runs, 2), "zeta distributed", () ->
-                                zetaToNoop(tokens, params)));
-                distCells = String.format(Locale.ROOT, "%.1f | %.1f× | %.1f | %,.0f", dist.min(), dist.min() / sort.min(),
-                        dist.rows / (double) n, dist.bytes / (double) n);
+            for (boolean mixed : new boolean[] {false, true}) {
+                Dataset<Row> tokens = mixed
+                        ? tokens(spark, dir, "mix64-" + n, n, 1, SyntheticTokens.Kind.MIX, 64, 42)
+                        : tokens(spark, dir, "gauss-" + n, n, 1, SyntheticTokens.Kind.GAUSSIAN, 64, 42);
+                Timing sort = time(spark, metrics, runs, "sort", () -> sortToNoop(tokens));
+                Timing zeta = time(spark, metrics, runs, "zeta", () -> zetaToNoop(tokens, params));
+                String route = mixed ? "both" : ZetaPlan.localLimit(spark, params, 3, 64) >= n ? "in-task engine" : "distributed";
+                String distCells = "– | – | – | –";
+                if (!mixed && n <= distributedMax) {
+                    Timing dist = withConf(spark, ZetaPlan.LOCAL_MAX_TOKENS_CONF, "0", () ->
+                            time(spark, metrics, smoke ? 1 : Math.min(runs, 2), "zeta distributed", () ->
+                                    zetaToNoop(tokens, params)));
+                    distCells = String.format(Locale.ROOT, "%.1f | %.1f× | %.1f | %,.0f", dist.min(), dist.min() / sort.min(),
+                            dist.rows / (double) n, dist.bytes / (double) n);
+                }
+                (mixed ? growthMix : growth).add(new double[] {n, zeta.min()});
+                if (!mixed) {
+                    growthSort.add(new double[] {n, sort.min()});
+                }
+                md.append(String.format(Locale.ROOT, "| %,d | %s | %.2f / %.2f | %.2f / %.2f | **%.1f×** | %,.0f | %s | %.1f "
+                                + "| %,.0f | %s | %s |%n", n, mixed ? "mix" : "one sequence", sort.min(), sort.median(),
+                        zeta.min(), zeta.median(), zeta.min() / sort.min(), n / zeta.min(), route, zeta.rows / (double) n,
+                        zeta.bytes / (double) n, zeta.peakHeap > 0 ? String.format(Locale.ROOT, "%,d", zeta.peakHeap >> 20) : "–",
+                        distCells));
             }
-            growth.add(new double[] {n, zeta.min()});
-            md.append(String.format(Locale.ROOT, "| %,d | %.2f / %.2f | %.2f / %.2f | **%.1f×** | %,.0f | %s | %.1f | %,.0f | %s |%n",
-                    n, sort.min(), sort.median(), zeta.min(), zeta.median(), zeta.min() / sort.min(), n / zeta.min(),
-                    route, zeta.rows / (double) n, zeta.bytes / (double) n, distCells));
         }
         if (growth.size() >= 2) {
-            md.append(String.format(Locale.ROOT, "%nGrowth exponent of ZETA's time (least-squares slope of log time "
-                    + "over log n, %,d to %,d tokens): **%.2f**.%n%n", sizes[0], sizes[sizes.length - 1], slope(growth)));
+            md.append(String.format(Locale.ROOT, "%nGrowth exponent of the time (least-squares slope of log time over "
+                            + "log n, %,d to %,d tokens): ZETA one sequence **%.2f**, ZETA mix **%.2f**, global sort %.2f.%n",
+                    sizes[0], sizes[sizes.length - 1], slope(growth), slope(growthMix), slope(growthSort)));
+            List<double[]> upper = new ArrayList<>();
+            for (double[] g : growth) {
+                if (g[0] >= (1 << 18)) {
+                    upper.add(g);
+                }
+            }
+            if (upper.size() >= 2 && upper.size() < growth.size()) {
+                md.append(String.format(Locale.ROOT, "From %,d tokens up (the issue's range): ZETA one sequence %.2f.%n",
+                        (long) upper.get(0)[0], slope(upper)));
+            }
+            String plot = "img/plan-scaling.png";
+            plotScaling(growthSort, growth, growthMix, report.toAbsolutePath().getParent().resolve(plot));
+            md.append(String.format(Locale.ROOT, "%n![time against tokens](%s)%n%n", plot));
         }
 
         // 2. the quick start's input, with its stage table
@@ -189,15 +224,17 @@ public final class PlanBenchmark {
         Zeta.release(out);
     }
 
-    /** Times of one step over several runs, and Spark's shuffle totals of its last run. */
+    /** Times of one step over several runs, Spark's shuffle totals of its last run and its peak heap. */
     private static final class Timing {
         final double[] seconds;
         final long rows;
         final long bytes;
+        final long peakHeap;
         final List<StageMetrics.Stage> lastStages;
 
-        Timing(double[] seconds, List<StageMetrics.Stage> lastStages) {
+        Timing(double[] seconds, List<StageMetrics.Stage> lastStages, long peakHeap) {
             this.seconds = seconds;
+            this.peakHeap = peakHeap;
             this.lastStages = lastStages;
             this.rows = StageMetrics.shuffleRecords(lastStages);
             this.bytes = StageMetrics.shuffleBytes(lastStages);
@@ -219,19 +256,24 @@ public final class PlanBenchmark {
         step.run();
         double[] secs = new double[runs];
         List<StageMetrics.Stage> last = List.of();
+        long peak = 0;
         for (int r = 0; r < runs; r++) {
             spark.sparkContext().setJobDescription(phase);
             StageMetrics.drain(spark.sparkContext());
             int mark = metrics.mark();
-            long t0 = System.nanoTime();
-            step.run();
-            secs[r] = (System.nanoTime() - t0) / 1e9;
+            System.gc(); // the previous step's garbage is not this step's peak
+            try (HeapPeak heap = new HeapPeak()) {
+                long t0 = System.nanoTime();
+                step.run();
+                secs[r] = (System.nanoTime() - t0) / 1e9;
+                peak = Math.max(peak, heap.bytes());
+            }
             StageMetrics.drain(spark.sparkContext());
             last = metrics.since(mark);
             System.err.printf(Locale.ROOT, "bench: %s run %d: %.2f s, %d stages%n", phase, r, secs[r], last.size());
         }
         spark.sparkContext().setJobDescription(null);
-        return new Timing(secs, last);
+        return new Timing(secs, last, peak);
     }
 
     private static <T> T withConf(SparkSession spark, String key, String value, java.util.function.Supplier<T> body) {
@@ -259,6 +301,26 @@ public final class PlanBenchmark {
                     s.shuffleReadRecords, s.inputRecords));
         }
         return sb.toString();
+    }
+
+    static void plotScaling(List<double[]> sort, List<double[]> one, List<double[]> mix, Path file) throws IOException {
+        XYChart chart = new XYChartBuilder().width(720).height(420).title("Time against tokens, local[2] (min of the runs)")
+                .xAxisTitle("tokens").yAxisTitle("seconds").build();
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.addSeries("global sort (one sequence)", xs(sort), ys(sort));
+        chart.addSeries("ZETA, one sequence", xs(one), ys(one));
+        chart.addSeries("ZETA, mix of sequences", xs(mix), ys(mix));
+        Files.createDirectories(file.getParent());
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static double[] xs(List<double[]> points) {
+        return points.stream().mapToDouble(p -> p[0]).toArray();
+    }
+
+    private static double[] ys(List<double[]> points) {
+        return points.stream().mapToDouble(p -> p[1]).toArray();
     }
 
     /** Least-squares slope of log(time) over log(n). */

@@ -1,6 +1,6 @@
 /**
  * Benchmark programs (run by {@code bin/zeta bench-plan}); they write their tables into
- * docs/BENCHMARKS.md. Spark's own stage metrics ({@code StageMetrics}, a listener) give rows and
+ * docs/BENCHMARKS.md. Spark's own stage metrics ({@code report.StageMetrics}, a listener) give rows and
  * bytes shuffled per stage; timings are min and median of several runs after a warm-up, as ratios
  * to a plain sort of the same rows in the same JVM.
  *

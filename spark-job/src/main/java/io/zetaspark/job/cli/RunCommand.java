@@ -2,7 +2,6 @@ package io.zetaspark.job.cli;
 
 import io.zetaspark.job.Zeta;
 import io.zetaspark.job.ZetaColumns;
-import io.zetaspark.job.cli.SparkSessions;
 import io.zetaspark.job.io.AtomicOutput;
 import io.zetaspark.job.io.DataFormat;
 import io.zetaspark.job.io.InputFiles;
@@ -13,8 +12,16 @@ import io.zetaspark.kernels.RecallEvaluator;
 import io.zetaspark.kernels.ZetaParams;
 import io.zetaspark.kernels.gpu.EngineChoice;
 import io.zetaspark.kernels.gpu.EngineDecision;
+import io.zetaspark.job.report.OutputHistograms;
+import io.zetaspark.job.report.Phases;
+import io.zetaspark.job.report.RunChecks;
+import io.zetaspark.job.report.RunReport;
+import io.zetaspark.job.report.StageMetrics;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -28,6 +35,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", description = "Run ZETA attention over an input table and write the result atomically.",
         usageHelpAutoWidth = true, sortOptions = false)
 public final class RunCommand implements Callable<Integer> {
+    /** Queries evaluated for a report when --evaluate is not given. */
+    static final int REPORT_SAMPLE = 500;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -56,10 +66,17 @@ public final class RunCommand implements Callable<Integer> {
                     + "(fails with the reason when no GPU is usable). Default: ${DEFAULT-VALUE}.")
     String device;
 
-    @Option(names = "--evaluate", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--evaluate", paramLabel = "N",
             description = "After writing, evaluate N seeded sample queries against the exact oracle and report "
-                    + "recall@k and the output error (needs the nbr_pos column). 0: no evaluation. Default: ${DEFAULT-VALUE}.")
-    int evaluate;
+                    + "recall@k and the output error (needs the nbr_pos column). 0: no evaluation. Default: 0, or "
+                    + REPORT_SAMPLE + " with --report.")
+    Integer evaluate;
+
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Also write a self-contained HTML run report to FILE (on the driver's file system): health "
+                    + "checks, sampled recall, per-phase and per-stage timings with shuffle metrics, selected keys per "
+                    + "query, distance and weight histograms. Replaced only with --overwrite. Open it in any browser.")
+    String report;
 
     @Option(names = "--sample-seed", paramLabel = "S", defaultValue = "1",
             description = "Seed that picks the evaluated queries. Default: ${DEFAULT-VALUE}.")
@@ -82,6 +99,7 @@ public final class RunCommand implements Callable<Integer> {
         ZetaParams params = operator.toParams();
         ZetaColumns cols = operator.toColumns();
         boolean auto = operator.autoRange();
+        int evaluate = this.evaluate != null ? this.evaluate : report != null ? REPORT_SAMPLE : 0;
         if (evaluate < 0) {
             throw new IllegalArgumentException("--evaluate must be >= 0, got " + evaluate);
         }
@@ -90,6 +108,16 @@ public final class RunCommand implements Callable<Integer> {
         }
         try (SparkSessions.Handle h = SparkSessions.open("zeta-spark run", sparkOptions)) {
             AtomicOutput.checkTarget(h.spark(), output, overwrite); // before any job
+            Path reportPath = report == null ? null : Paths.get(report);
+            if (reportPath != null) {
+                RunReport.checkTarget(reportPath, overwrite);
+            }
+            SparkContext sc = h.spark().sparkContext();
+            StageMetrics metrics = new StageMetrics();
+            if (reportPath != null) {
+                sc.addSparkListener(metrics);
+            }
+            Phases phases = new Phases(sc);
             String engineNote = engine.toString();
             if (h.spark().sparkContext().isLocal()) {
                 // local executors share this JVM: decide here (gpu without a usable GPU throws with
@@ -99,6 +127,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             h.spark().conf().set(ZetaPlan.DEVICE_CONF, engine.toString());
             long t0 = System.nanoTime();
+            phases.start("validate");
             Dataset<Row> raw = InputFiles.read(h.spark(), input, inFormat, cols);
             ValidatedInput in = InputValidator.validate(raw, cols, params);
             if (in.isEmpty()) {
@@ -108,24 +137,55 @@ public final class RunCommand implements Callable<Integer> {
                 params = OperatorOptions.autoRange(params, in, spec.commandLine().getErr(), "zeta run");
             }
             spec.commandLine().getErr().println("zeta run: input " + in + "; window engine: " + engineNote + "; " + params);
+            phases.start("attention + write");
             Dataset<Row> planned = Zeta.attention(in, params, cols);
             Dataset<Row> result = planned;
-            if (evaluate > 0) {
-                // the evaluation reads the result again: keep it instead of recomputing the plan
+            if (evaluate > 0 || reportPath != null) {
+                // the evaluation and the report read the result again: keep it instead of recomputing the plan
                 result = result.persist(StorageLevel.MEMORY_AND_DISK());
             }
             AtomicOutput.write(result, output, outFormat, overwrite);
             double secs = (System.nanoTime() - t0) / 1e9;
             String summary = String.format(Locale.ROOT, "zeta run: %d tokens, %d sequences, %.2f s, %.0f tokens/s",
                     in.rows(), in.sequences(), secs, in.rows() / secs);
+            RecallEvaluator ev = null;
             if (evaluate > 0) {
                 long t1 = System.nanoTime();
-                RecallEvaluator ev = Zeta.evaluate(in.dataset(), result, params, cols, evaluate, sampleSeed);
+                phases.start("evaluate");
+                ev = Zeta.evaluate(in.dataset(), result, params, cols, evaluate, sampleSeed);
                 summary += String.format(Locale.ROOT, "; %s (evaluation %.2f s)", EvaluateCommand.describe(ev, params),
                         (System.nanoTime() - t1) / 1e9);
             }
             // an auto range covers every observed value (checked by withRangeCovering)
             summary += "; " + in.describeRange(auto ? 0 : in.clampedComponents());
+            if (reportPath != null) {
+                phases.start("report histograms");
+                OutputHistograms hist = OutputHistograms.of(result, cols, params.k(), params.meanSlot(), 24);
+                phases.end();
+                StageMetrics.drain(sc);
+                sc.removeSparkListener(metrics);
+                RunReport r = new RunReport()
+                        .fact("input", input + " (" + inFormat.sparkName() + ")")
+                        .fact("output", output + " (" + outFormat.sparkName() + ")")
+                        .fact("tokens", String.format(Locale.ROOT, "%,d in %,d sequences (longest %,d); d = %d, dv = %d",
+                                in.rows(), in.sequences(), in.maxSequenceLength(), in.d(), in.dv()))
+                        .fact("time", String.format(Locale.ROOT, "%.2f s to the committed output, %,.0f tokens/s", secs,
+                                in.rows() / secs))
+                        .fact("parameters", params.toString())
+                        .fact("window engine", engineNote)
+                        .fact("quantiser range", in.describeRange(auto ? 0 : in.clampedComponents()))
+                        .fact("Spark", h.spark().version() + ", master " + sc.master() + ", default parallelism "
+                                + sc.defaultParallelism())
+                        .fact("written", java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).withNano(0).toString())
+                        .params(params, in.rows())
+                        .stages(metrics.since(0))
+                        .recall(ev)
+                        .histograms(hist);
+                phases.into(r);
+                RunChecks.add(r, params, in, ev, hist, auto);
+                r.write(reportPath, overwrite);
+                summary += "; report " + reportPath;
+            }
             result.unpersist();
             Zeta.release(planned);
             spec.commandLine().getOut().println(summary + "; wrote " + outFormat.sparkName() + " to " + output);

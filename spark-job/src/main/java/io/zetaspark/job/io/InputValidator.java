@@ -198,6 +198,7 @@ public final class InputValidator {
         boolean longSeq = schema.apply(cols.seq()).dataType() instanceof LongType;
 
         SparkSession spark = data.sparkSession();
+        pinTypesFramework(spark);
         int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions", "200"));
         // a small input (by the planner's size estimate, no job) is hash-partitioned by sequence;
         // a larger one first counts its sequences (an aggregation that reduces to one row per
@@ -303,6 +304,23 @@ public final class InputValidator {
         return new ValidatedInput(data, d, dv, all.rows, all.counts.size(), longest,
                 new ValidatedInput.Routed(sorted, large, limit, new java.util.HashMap<>(all.counts)),
                 all.lo == null ? new float[0] : all.lo, all.hi == null ? new float[0] : all.hi, all.clamped);
+    }
+
+    /** A Spark SQL conf that costs a per-element environment lookup while it is unset (see {@link #pinTypesFramework}). */
+    public static final String TYPES_FRAMEWORK_CONF = "spark.sql.types.framework.enabled";
+
+    /**
+     * Spark 4.2 consults {@value #TYPES_FRAMEWORK_CONF} for every element that an interpreted
+     * expression reads from an array (the {@code exists(..., x -> x IS NULL)} check of arrays whose
+     * schema allows null elements, as Parquet's does), and while the conf is unset it evaluates its
+     * default each time, which reads an environment variable: about a tenth of the CPU of a 1M-token
+     * run with dv = 64 went there. Setting it to the default it has outside Spark's own test suite
+     * (false) changes nothing else; a value the user set is kept.
+     */
+    static void pinTypesFramework(SparkSession spark) {
+        if (spark.conf().getOption(TYPES_FRAMEWORK_CONF).isEmpty()) {
+            spark.conf().set(TYPES_FRAMEWORK_CONF, "false");
+        }
     }
 
     private static Object seqValue(String seq, boolean longSeq) {

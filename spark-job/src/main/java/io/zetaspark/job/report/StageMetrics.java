@@ -1,4 +1,4 @@
-package io.zetaspark.job.bench;
+package io.zetaspark.job.report;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,20 +15,21 @@ import org.apache.spark.scheduler.StageInfo;
  * Spark's own per-stage metrics, as the event log would show them: for every completed stage its
  * job description (the phase a benchmark set with {@code setJobDescription}), task count, duration
  * and the rows and bytes it wrote to and read from the shuffle. Skipped stages (shuffle output
- * reused) never complete and so are not counted.
+ * reused) never complete and so are not counted. Used by the run report ({@code run --report}) and
+ * the benchmark programs.
  */
-final class StageMetrics extends SparkListener {
+public final class StageMetrics extends SparkListener {
     /** One completed stage. */
-    static final class Stage {
-        final int id;
-        final String phase;
-        final String name;
-        final int tasks;
-        final double seconds;
-        final long shuffleWriteRecords;
-        final long shuffleWriteBytes;
-        final long shuffleReadRecords;
-        final long inputRecords;
+    public static final class Stage {
+        public final int id;
+        public final String phase;
+        public final String name;
+        public final int tasks;
+        public final double seconds;
+        public final long shuffleWriteRecords;
+        public final long shuffleWriteBytes;
+        public final long shuffleReadRecords;
+        public final long inputRecords;
 
         Stage(int id, String phase, String name, int tasks, double seconds, long shuffleWriteRecords,
               long shuffleWriteBytes, long shuffleReadRecords, long inputRecords) {
@@ -73,7 +74,7 @@ final class StageMetrics extends SparkListener {
     }
 
     /** Waits until every event posted so far has reached the listeners. */
-    static void drain(SparkContext sc) {
+    public static void drain(SparkContext sc) {
         try {
             sc.listenerBus().waitUntilEmpty();
         } catch (java.util.concurrent.TimeoutException e) {
@@ -81,16 +82,16 @@ final class StageMetrics extends SparkListener {
         }
     }
 
-    synchronized int mark() {
+    public synchronized int mark() {
         return stages.size();
     }
 
     /** The stages completed since {@code mark}. */
-    synchronized List<Stage> since(int mark) {
+    public synchronized List<Stage> since(int mark) {
         return new ArrayList<>(stages.subList(mark, stages.size()));
     }
 
-    static long shuffleRecords(List<Stage> stages) {
+    public static long shuffleRecords(List<Stage> stages) {
         long n = 0;
         for (Stage s : stages) {
             n += s.shuffleWriteRecords;
@@ -98,7 +99,7 @@ final class StageMetrics extends SparkListener {
         return n;
     }
 
-    static long shuffleBytes(List<Stage> stages) {
+    public static long shuffleBytes(List<Stage> stages) {
         long n = 0;
         for (Stage s : stages) {
             n += s.shuffleWriteBytes;
