@@ -28,6 +28,9 @@ public final class SparkSessions {
     private SparkSessions() {
     }
 
+    /** Set to its default by the CLI's sessions (see {@link #settings}); a value given by the user wins. */
+    static final String TYPES_FRAMEWORK_CONF = "spark.sql.types.framework.enabled";
+
     /** A session and whether closing it should stop it. */
     public static final class Handle implements AutoCloseable {
         private final SparkSession spark;
@@ -78,6 +81,10 @@ public final class SparkSessions {
 
         Map<String, String> s = new LinkedHashMap<>();
         s.put("spark.ui.showConsoleProgress", "true");
+        // Spark 4.2 reads this conf for every array element an interpreted expression reads (the run
+        // report's aggregate() over nbr_w), and while it is unset it evaluates its default each time,
+        // which reads an environment variable; false is that default outside Spark's own tests
+        s.put(TYPES_FRAMEWORK_CONF, "false");
         Matcher local = LOCAL.matcher(master);
         if (local.matches()) {
             int cores = local.group(1) == null ? 1

@@ -198,7 +198,6 @@ public final class InputValidator {
         boolean longSeq = schema.apply(cols.seq()).dataType() instanceof LongType;
 
         SparkSession spark = data.sparkSession();
-        pinTypesFramework(spark);
         int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions", "200"));
         // a small input (by the planner's size estimate, no job) is hash-partitioned by sequence;
         // a larger one first counts its sequences (an aggregation that reduces to one row per
@@ -306,23 +305,6 @@ public final class InputValidator {
                 all.lo == null ? new float[0] : all.lo, all.hi == null ? new float[0] : all.hi, all.clamped);
     }
 
-    /** A Spark SQL conf that costs a per-element environment lookup while it is unset (see {@link #pinTypesFramework}). */
-    public static final String TYPES_FRAMEWORK_CONF = "spark.sql.types.framework.enabled";
-
-    /**
-     * Spark 4.2 consults {@value #TYPES_FRAMEWORK_CONF} for every element that an interpreted
-     * expression reads from an array (the {@code exists(..., x -> x IS NULL)} check of arrays whose
-     * schema allows null elements, as Parquet's does), and while the conf is unset it evaluates its
-     * default each time, which reads an environment variable: about a tenth of the CPU of a 1M-token
-     * run with dv = 64 went there. Setting it to the default it has outside Spark's own test suite
-     * (false) changes nothing else; a value the user set is kept.
-     */
-    static void pinTypesFramework(SparkSession spark) {
-        if (spark.conf().getOption(TYPES_FRAMEWORK_CONF).isEmpty()) {
-            spark.conf().set(TYPES_FRAMEWORK_CONF, "false");
-        }
-    }
-
     private static Object seqValue(String seq, boolean longSeq) {
         return seq == null || !longSeq ? seq : Long.valueOf(seq);
     }
@@ -373,8 +355,14 @@ public final class InputValidator {
                 .filter(f -> f.name().equals(name))
                 .anyMatch(f -> ((ArrayType) f.dataType()).containsNull());
         if (containsNull) {
-            // only arrays that may hold nulls pay for this element-wise check
-            add(cases, expr("exists(" + q + ", x -> x IS NULL)"), name, concat(lit(name + "["),
+            // only arrays that may hold nulls pay for this element-wise check. Not exists(x -> x IS NULL),
+            // nor arrays_overlap (Spark wraps float arrays in a transform() that normalises NaN): a
+            // higher-order function is interpreted element by element, and in Spark 4.2 each element
+            // read builds a SQLConf, microseconds per row. array_contains is generated code and is null
+            // exactly when the array holds a null and no element equal to the probe; the probe is NaN,
+            // so an array with both a NaN and a null is reported by the next check, for its NaN
+            Column hasNull = functions.array_contains(c, lit(Float.NaN)).isNull();
+            add(cases, hasNull, name, concat(lit(name + "["),
                     expr("array_position(transform(" + q + ", x -> x IS NULL), true) - 1").cast("string"),
                     lit("] is null")));
         }

@@ -182,9 +182,12 @@ public final class RunReport {
         b.append(String.format(Locale.ROOT, "<p>Shuffle written over the run: %,d rows (%.2f per token), %,d bytes "
                 + "(%.0f per token); from Spark's task metrics.</p>\n", rows, rows / per, bytes, bytes / per));
         b.append("<table id=\"stages\">\n").append(Html.row(true, "stage", "phase", "created at", "tasks", "seconds",
+                "longest task s", "median task s", "peak execution memory MiB",
                 "shuffle rows written", "shuffle bytes written", "shuffle rows read", "input rows"));
         for (StageMetrics.Stage s : stages) {
             b.append(Html.row(false, s.id, s.phase, s.name, s.tasks, String.format(Locale.ROOT, "%.2f", s.seconds),
+                    String.format(Locale.ROOT, "%.2f", s.longestTask), String.format(Locale.ROOT, "%.2f", s.medianTask),
+                    String.format(Locale.ROOT, "%.1f", s.peakExecutionMemory / (double) (1 << 20)),
                     String.format(Locale.ROOT, "%,d", s.shuffleWriteRecords),
                     String.format(Locale.ROOT, "%,d", s.shuffleWriteBytes),
                     String.format(Locale.ROOT, "%,d", s.shuffleReadRecords),

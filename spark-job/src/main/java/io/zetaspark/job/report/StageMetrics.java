@@ -1,6 +1,7 @@
 package io.zetaspark.job.report;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,12 +10,14 @@ import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerStageCompleted;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.StageInfo;
 
 /**
  * Spark's own per-stage metrics, as the event log would show them: for every completed stage its
- * job description (the phase a benchmark set with {@code setJobDescription}), task count, duration
- * and the rows and bytes it wrote to and read from the shuffle. Skipped stages (shuffle output
+ * job description (the phase a benchmark set with {@code setJobDescription}), task count, duration,
+ * the rows and bytes it wrote to and read from the shuffle, its longest and median task and the
+ * largest Spark-managed execution memory of a task. Skipped stages (shuffle output
  * reused) never complete and so are not counted. Used by the run report ({@code run --report}) and
  * the benchmark programs.
  */
@@ -30,9 +33,18 @@ public final class StageMetrics extends SparkListener {
         public final long shuffleWriteBytes;
         public final long shuffleReadRecords;
         public final long inputRecords;
+        /** Longest and median successful task, seconds (the longest against the median shows skew). */
+        public final double longestTask;
+        public final double medianTask;
+        /** Largest Spark-managed execution memory (sorts, aggregations, joins) of one task, bytes. */
+        public final long peakExecutionMemory;
 
         Stage(int id, String phase, String name, int tasks, double seconds, long shuffleWriteRecords,
-              long shuffleWriteBytes, long shuffleReadRecords, long inputRecords) {
+              long shuffleWriteBytes, long shuffleReadRecords, long inputRecords, double longestTask,
+              double medianTask, long peakExecutionMemory) {
+            this.longestTask = longestTask;
+            this.medianTask = medianTask;
+            this.peakExecutionMemory = peakExecutionMemory;
             this.id = id;
             this.phase = phase;
             this.name = name;
@@ -47,6 +59,19 @@ public final class StageMetrics extends SparkListener {
 
     private final List<Stage> stages = new ArrayList<>();
     private final Map<Integer, String> phaseOfStage = new HashMap<>();
+    private final Map<Integer, List<Long>> taskMillis = new HashMap<>();
+    private final Map<Integer, Long> peakMemory = new HashMap<>();
+
+    @Override
+    public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
+        if (end.taskInfo() == null || !end.taskInfo().successful()) {
+            return;
+        }
+        taskMillis.computeIfAbsent(end.stageId(), k -> new ArrayList<>()).add(end.taskInfo().duration());
+        if (end.taskMetrics() != null) {
+            peakMemory.merge(end.stageId(), end.taskMetrics().peakExecutionMemory(), Math::max);
+        }
+    }
 
     @Override
     public synchronized void onJobStart(SparkListenerJobStart job) {
@@ -65,12 +90,19 @@ public final class StageMetrics extends SparkListener {
         long completed = s.completionTime().isDefined() ? (Long) s.completionTime().get() : submitted;
         String name = s.name();
         int at = name.indexOf(" at ");
+        List<Long> millis = taskMillis.getOrDefault(s.stageId(), new ArrayList<>());
+        Collections.sort(millis);
+        double longest = millis.isEmpty() ? 0 : millis.get(millis.size() - 1) / 1e3;
+        double median = millis.isEmpty() ? 0 : millis.get((millis.size() - 1) / 2) / 1e3;
         stages.add(new Stage(s.stageId(), phaseOfStage.getOrDefault(s.stageId(), ""),
                 at > 0 ? name.substring(at + 4) : name, s.numTasks(), (completed - submitted) / 1e3,
                 m == null ? 0 : m.shuffleWriteMetrics().recordsWritten(),
                 m == null ? 0 : m.shuffleWriteMetrics().bytesWritten(),
                 m == null ? 0 : m.shuffleReadMetrics().recordsRead(),
-                m == null ? 0 : m.inputMetrics().recordsRead()));
+                m == null ? 0 : m.inputMetrics().recordsRead(), longest, median,
+                peakMemory.getOrDefault(s.stageId(), 0L)));
+        taskMillis.remove(s.stageId());
+        peakMemory.remove(s.stageId());
     }
 
     /** Waits until every event posted so far has reached the listeners. */

@@ -151,6 +151,12 @@ class InputValidatorTest {
                 failure(goodRowsWith(1, row("doc-a", 1L, null, f(0, 1, 0), f(3, 4)))));
         assertEquals("column 'v': seq=doc-b pos=5: v[1] is null",
                 failure(goodRowsWith(4, row("doc-b", 5L, f(2, 2, 2), f(2, 2, 2), new Float[] {9f, null}))));
+        assertEquals("column 'k': seq=doc-b pos=5: k[0] is null",
+                failure(goodRowsWith(4, row("doc-b", 5L, f(2, 2, 2), new Float[] {null, 1f, 2f}, f(1, 2)))));
+        // the null-element check is array_contains(x, NaN) IS NULL: an array holding a NaN too is
+        // reported for its NaN, still naming the column and the row
+        assertEquals("column 'v': seq=doc-b pos=5: v[2] is NaN (NaN and infinite values are not allowed)",
+                failure(goodRowsWith(4, row("doc-b", 5L, f(2, 2, 2), f(2, 2, 2), new Float[] {9f, null, Float.NaN}))));
     }
 
     @Test

@@ -74,6 +74,7 @@ class RunReportTest {
             assertTrue(html.contains(id), "report lacks " + id);
         }
         assertTrue(html.contains("<td>attention + write</td>"), "stages are labelled with their phase");
+        assertTrue(html.contains("<th>longest task s</th>") && html.contains("<th>shuffle bytes written</th>"), html);
         String outside = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
         assertTrue(!outside.contains("<script") && !outside.contains("src=") && !outside.contains("http"),
                 "self-contained: nothing to fetch");
