@@ -155,9 +155,9 @@ ZC_HD int insertionPoint(const i64* codes, int from, int to, i64 code) {
     return lo;
 }
 
-// CurveWindow.offer. With dedup, a key the heap already holds (met on an earlier curve) is skipped.
-// Java skips every key offered before (a stamp); that gives the same set, because a key offered
-// before and not held was rejected or evicted against a bound that has only tightened since.
+// CurveWindow.offer. With dedup, a key the heap already holds (met on an earlier curve) is skipped,
+// as Java's TopK.offerDistinct does: a key offered before and not held was rejected or evicted
+// against a bound that has only tightened since, so it is refused again.
 ZC_HD void offerKey(const i64* keyPos, const float* keyVec, const int* keyId, int d, int i, const float* q,
                     Heap& h, bool dedup) {
     double dd = sqdist(q, keyVec + (size_t) i * d, d);

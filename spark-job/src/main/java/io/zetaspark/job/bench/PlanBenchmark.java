@@ -195,7 +195,7 @@ public final class PlanBenchmark {
             md.append(String.format(Locale.ROOT, "| %,d | %,d | %.4f | %.3f | %.2e |%n", n, ev.queries(), ev.recall(),
                     ev.minQueryRecall(), ev.meanRelativeError()));
         }
-        md.append(String.format(Locale.ROOT, "%nWhole benchmark: %.0f s. Command: `bin/zeta bench-plan%s`.%n",
+        md.append(String.format(Locale.ROOT, "%nWhole benchmark: %.0f s. Command: `bin/zeta bench-plan%s`.%n%n",
                 (System.nanoTime() - started) / 1e9, smoke ? " smoke OUT" : ""));
         spark.sparkContext().removeSparkListener(metrics);
         return md.toString();
