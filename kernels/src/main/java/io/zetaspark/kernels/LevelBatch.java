@@ -52,11 +52,8 @@ public final class LevelBatch {
         int curves = sc.curves();
         long[] qCodes = new long[n * curves];
         long[] kCodes = new long[n * curves];
-        long[] scratch = new long[d];
-        for (int i = 0; i < n; i++) {
-            sc.encodeAll(s.q(), i * d, qCodes, i * curves, scratch);
-            sc.encodeAll(s.k(), i * d, kCodes, i * curves, scratch);
-        }
+        sc.encodeSequence(s.q(), n, qCodes);
+        sc.encodeSequence(s.k(), n, kCodes);
         for (NestedLevels.Step step : NestedLevels.plan(pos, n, m, params.causal())) {
             if (step.keyCount > 0) {
                 emit(s, params, step.level, step.queryFrom, step.queryTo, step.keyCount, qCodes, kCodes, curves, action);

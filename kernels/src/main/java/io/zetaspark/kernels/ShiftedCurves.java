@@ -139,6 +139,19 @@ public final class ShiftedCurves implements Serializable {
         return clamped;
     }
 
+    /**
+     * The codes of {@code n} vectors of d components ({@code vecs[i·d .. i·d+d)}) on every curve, as
+     * {@code codesOut[i·curves + c]}. Returns how many components were clamped.
+     */
+    public long encodeSequence(float[] vecs, int n, long[] codesOut) {
+        long[] scratch = new long[dims];
+        long clamped = 0;
+        for (int i = 0; i < n; i++) {
+            clamped += encodeAll(vecs, i * dims, codesOut, i * curves, scratch);
+        }
+        return clamped;
+    }
+
     /** The code of one vector on one curve. */
     public long code(int curve, float[] vec, int off) {
         long[] cells = new long[dims];

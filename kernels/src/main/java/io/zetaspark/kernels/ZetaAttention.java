@@ -182,11 +182,7 @@ public final class ZetaAttention {
             ShiftedCurves sc = new ShiftedCurves(d, params);
             this.qCodes = new long[n * curves];
             this.kCodes = new long[n * curves];
-            long[] scratch = new long[d];
-            for (int i = 0; i < n; i++) {
-                clamped += sc.encodeAll(q, i * d, qCodes, i * curves, scratch);
-                clamped += sc.encodeAll(k, i * d, kCodes, i * curves, scratch);
-            }
+            clamped = sc.encodeSequence(q, n, qCodes) + sc.encodeSequence(k, n, kCodes);
             this.steps = NestedLevels.plan(pos, n, m, causal);
         }
 

@@ -226,11 +226,8 @@ public final class QualityBenchmark {
         ShiftedCurves sc = new ShiftedCurves(d, p);
         long[] qCodes = new long[n * curves];
         long[] kCodes = new long[n * curves];
-        long[] scratch = new long[d];
-        for (int i = 0; i < n; i++) {
-            sc.encodeAll(s.q(), i * d, qCodes, i * curves, scratch);
-            sc.encodeAll(s.k(), i * d, kCodes, i * curves, scratch);
-        }
+        sc.encodeSequence(s.q(), n, qCodes);
+        sc.encodeSequence(s.k(), n, kCodes);
         SortedKeyRun[] runs = SortedKeyRun.forLevel(kCodes, s.k(), d, curves, n, s.pos());
         Selection sel = new Selection(n, p.k());
         TopK top = new TopK(p.k());
