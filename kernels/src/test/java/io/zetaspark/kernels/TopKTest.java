@@ -71,6 +71,33 @@ class TopKTest {
     }
 
     @Test
+    void offerDistinctKeepsTheBestOfTheDeduplicatedCandidates() {
+        // repeats as several curves deliver them: the same (distance, position) again, in any order,
+        // after it was kept, refused or evicted; heavy ties
+        SplittableRandom rnd = new SplittableRandom(77);
+        TopK top = new TopK(1);
+        for (int trial = 0; trial < 2000; trial++) {
+            int distinct = 1 + rnd.nextInt(200);
+            int k = 1 + rnd.nextInt(40);
+            double[] dist = new double[distinct];
+            long[] pos = new long[distinct];
+            for (int i = 0; i < distinct; i++) {
+                dist[i] = rnd.nextInt(1 + rnd.nextInt(6)) * 0.25;
+                pos[i] = 1000L * i + rnd.nextInt(1000);
+            }
+            top.reset(k);
+            int offers = distinct * (1 + rnd.nextInt(4));
+            for (int r = 0; r < offers; r++) {
+                int i = r < distinct ? r : rnd.nextInt(distinct);
+                top.offerDistinct(dist[i], pos[i], i);
+            }
+            long[] out = new long[k];
+            int m = top.drainSorted(null, out, null, 0);
+            assertArrayEquals(referencePositions(dist, pos, k), Arrays.copyOf(out, m), "trial " + trial);
+        }
+    }
+
+    @Test
     void drainSortedIsBestFirst() {
         TopK top = new TopK(5);
         double[] d = {3, 1, 2, 1, 0.5, 9, 1};

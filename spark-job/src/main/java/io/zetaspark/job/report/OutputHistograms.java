@@ -45,14 +45,6 @@ public final class OutputHistograms {
             this.openTop = openTop;
         }
 
-        public long total() {
-            long t = 0;
-            for (long c : counts) {
-                t += c;
-            }
-            return t;
-        }
-
         /** Label of bin i as "[a, b)". */
         String label(int i) {
             double w = (hi - lo) / counts.length;
@@ -92,13 +84,13 @@ public final class OutputHistograms {
         if (!cols.nnDist().isEmpty()) {
             Column d = col(cols.nnDist());
             Column finite = d.isNotNull().and(d.notEqual(lit(Double.POSITIVE_INFINITY))).and(d.equalTo(d));
-            nn = binned(result.select(when(finite, d).as("x")), "x", bins, false, result.count());
+            nn = binned(result.select(when(finite, d).as("x")), "x", bins, false);
         }
         Histogram w = null;
         Histogram share = null;
         if (!cols.nbrW().isEmpty()) {
             Dataset<Row> ws = result.select(explode(col(cols.nbrW())).as("x"));
-            w = binned(ws.select(col("x").cast("double").as("x")), "x", bins, true, -1);
+            w = binned(ws.select(col("x").cast("double").as("x")), "x", bins, true);
             if (meanSlot) {
                 Column sum = aggregate(col(cols.nbrW()), lit(0.0), (acc, x) -> acc.plus(x.cast("double")));
                 Column s = when(size(col(cols.nbrW())).gt(0), lit(1.0).minus(sum));
@@ -113,17 +105,17 @@ public final class OutputHistograms {
      * the tail above it (so one far outlier does not squeeze every other bar into the first bin);
      * nulls are counted as excluded.
      */
-    private static Histogram binned(Dataset<Row> xs, String x, int bins, boolean fromZero, long rows) {
+    private static Histogram binned(Dataset<Row> xs, String x, int bins, boolean fromZero) {
         Row mm = xs.agg(min(col(x)), max(col(x)), count(col(x)), count(lit(1))).first();
+        long excluded = mm.getLong(3) - mm.getLong(2); // rows whose x is null
         if (mm.isNullAt(0)) {
-            return new Histogram(0, 1, new long[bins], rows < 0 ? 0 : rows, false);
+            return new Histogram(0, 1, new long[bins], excluded, false);
         }
         double lo = fromZero ? 0.0 : mm.getDouble(0);
         double max = mm.getDouble(1);
         double p995 = xs.stat().approxQuantile(x, new double[] {0.995}, 0.001)[0];
         boolean openTop = p995 > lo && p995 < max;
         double hi = openTop ? lo + (p995 - lo) * bins / (bins - 1.0) : max > lo ? max : lo + 1.0;
-        long excluded = mm.getLong(3) - mm.getLong(2);
         Histogram h = fixed(xs, x, lo, hi, bins);
         return new Histogram(h.lo, h.hi, h.counts, excluded, openTop);
     }

@@ -28,16 +28,16 @@ public final class RunChecks {
         r.check("no q/k component outside the quantiser range", clamped == 0,
                 String.format(Locale.ROOT, "%,d clamped components (%s)", clamped, in.describeRange(clamped)));
         if (h.selected != null) {
-            long short_ = 0;
+            long fewer = 0;
             for (int c = 0; c < k; c++) {
-                short_ += h.selected[c];
+                fewer += h.selected[c];
             }
             // only a sequence's first tokens have fewer than k eligible keys (k + 1 without self)
             long expected = in.sequences() * (k + (params.includeSelf() ? 0 : 1));
             r.check(String.format(Locale.ROOT, "fewer than %d keys only where fewer are eligible", k),
-                    !params.causal() || short_ <= expected,
+                    !params.causal() || fewer <= expected,
                     String.format(Locale.ROOT, "%,d queries with fewer than %d keys; at most %,d expected (the first "
-                            + "tokens of %,d sequences)", short_, k, expected, in.sequences()));
+                            + "tokens of %,d sequences)", fewer, k, expected, in.sequences()));
         }
         if (h.nnDist != null && h.selected != null) {
             r.check("nn_dist finite whenever a key was selected", h.nnDist.excluded == h.selected[0],

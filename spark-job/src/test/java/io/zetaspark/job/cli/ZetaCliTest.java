@@ -365,6 +365,10 @@ class ZetaCliTest {
         assertEquals("3g", s.get("spark.executor.memory"));
         assertEquals("false", s.get("spark.ui.enabled"));
         assertEquals("true", s.get("spark.ui.showConsoleProgress"));
+        assertEquals("false", s.get("spark.sql.types.framework.enabled"), "pinned to its default");
+        assertEquals("true", SparkSessions.settings(new SparkOptions(null,
+                Map.of("spark.sql.types.framework.enabled", "true"), null)).get("spark.sql.types.framework.enabled"),
+                "a value the user gives wins");
         Map<String, String> local3 = SparkSessions.settings(new SparkOptions("local[3]", null, null));
         assertEquals("3", local3.get("spark.sql.shuffle.partitions"));
         Map<String, String> cluster = SparkSessions.settings(new SparkOptions("spark://127.0.0.1:7077", null, null));
