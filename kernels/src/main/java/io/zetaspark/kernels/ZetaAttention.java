@@ -38,10 +38,14 @@ public final class ZetaAttention {
         int kk = params.k();
         Selection sel = new Selection(n, kk);
         TopK top = new TopK(kk);
+        long[] pos = s.pos();
         for (int i = 0; i < n; i++) {
             top.reset(kk);
             selector.select(i, top);
             sel.take(i, top);
+            for (int j = i * kk, end = j + sel.count[i]; j < end; j++) {
+                sel.pos[j] = pos[sel.idx[j]]; // the selector's heap orders by token index (see Selector)
+            }
         }
         sel.clampedComponents = selector.clamped;
         sel.rowsWalked = selector.walked;
@@ -129,6 +133,10 @@ public final class ZetaAttention {
                 top.reset(kk);
                 selector.select(i, top);
                 count = top.drainSorted(nbrDist, nbrPos, nbrIdx, 0);
+                long[] p = s.pos();
+                for (int j = 0; j < count; j++) {
+                    nbrPos[j] = p[nbrIdx[j]]; // the selector's heap orders by token index (see Selector)
+                }
             }
             java.util.Arrays.fill(nbrW, 0, count, 0.0f);
             nnDist = attender.attend(i, count, nbrDist, 0, nbrIdx, 0, out, 0, nbrW, 0);
@@ -140,7 +148,10 @@ public final class ZetaAttention {
     /**
      * The selection rule for one query at a time (docs/ALGORITHM.md): own chunk exactly, then the
      * window of every curve in the query's nested level ({@link NestedLevels#plan}). Queries must
-     * come in index order, each once; a level's sorted runs are built when its first query comes.
+     * come in index order, each once; a level's sorted runs are built when its first query comes
+     * ({@link PackedKeyRun}). Candidates enter the heap with their token index in the position slot:
+     * positions are unique and ascending with the index, so the heap's order and kept set are those
+     * of the positions, and the callers map the kept indices back to positions.
      */
     private static final class Selector {
         private final int d;
@@ -159,11 +170,13 @@ public final class ZetaAttention {
         private int step = -1;
         private int stepEnd;
         private int keyCount;
-        private SortedKeyRun[] runs;
+        private PackedKeyRun[] runs;
         private int[][] ins; // per curve: insertion points of the step's queries from stepFirst on
         private int stepFirst;
         private int chunkStart;
         private int chunkEnd;
+        private int lowIdx; // first index with pos >= cutLo: keys below it are eligible
+        private int hiIdx; // first index with pos >= cutHi: keys from it on are eligible
         long walked;
         long clamped;
 
@@ -197,7 +210,7 @@ public final class ZetaAttention {
                 keyCount = st.keyCount;
                 runs = null; // release the previous level's runs before building the next
                 ins = null;
-                runs = keyCount > 0 ? SortedKeyRun.forLevel(kCodes, k, d, curves, keyCount, pos) : null;
+                runs = keyCount > 0 ? PackedKeyRun.forLevel(kCodes, k, d, curves, keyCount) : null;
                 if (runs != null) {
                     stepFirst = i;
                     int nq = stepEnd - i;
@@ -222,21 +235,21 @@ public final class ZetaAttention {
                 while (chunkEnd < n && pos[chunkEnd] / m == chunk) {
                     chunkEnd++;
                 }
+                long cutLo = chunk * m;
+                long cutHi = causal || cutLo > Long.MAX_VALUE - m ? Long.MAX_VALUE : cutLo + m;
+                lowIdx = NestedLevels.countBelow(pos, n, cutLo);
+                hiIdx = NestedLevels.countBelow(pos, n, cutHi);
             }
             int ownEnd = causal ? (self ? i + 1 : i) : chunkEnd;
             for (int j = chunkStart; j < ownEnd; j++) {
                 if (!self && j == i) {
                     continue;
                 }
-                top.offer(Distances.squared(q, i * d, k, j * d, d), pos[j], j);
+                top.offer(Distances.squared(q, i * d, k, j * d, d), j, j);
             }
             if (keyCount > 0) {
-                long cutLo = chunk * m;
-                long cutHi = causal || cutLo > Long.MAX_VALUE - m ? Long.MAX_VALUE : cutLo + m;
                 for (int c = 0; c < curves; c++) {
-                    SortedKeyRun run = runs[c];
-                    walked += CurveWindow.collect(run.codes, run.pos, run.vec, run.id, d, 0, keyCount, ins[c][i - stepFirst],
-                            cutLo, cutHi, half, q, i * d, top, true);
+                    walked += runs[c].collect(ins[c][i - stepFirst], lowIdx, hiIdx, half, q, i * d, top);
                 }
             }
         }

@@ -32,7 +32,7 @@ final class LocalEngineStage {
         int c = params.curves();
         long input = 8L + 4L * (2L * d + dv);
         long codes = 16L * c;
-        long runs = (long) c * (8 + 8 + 4 + 4L * d); // codes, pos, id and key vectors of one level
+        long runs = (long) c * (8 + 4 + 4L * d); // codes and packed (index, key vector) rows of one level
         return input + codes + runs;
     }
 
