@@ -240,16 +240,27 @@ public final class ZetaAttention {
                 lowIdx = NestedLevels.countBelow(pos, n, cutLo);
                 hiIdx = NestedLevels.countBelow(pos, n, cutHi);
             }
+            // curves first, own chunk last: the kept set does not depend on the order of the offers
+            // (TopK keeps the best k in a strict order), and the curve windows' keys are on average
+            // closer, so the own chunk meets a tighter bound and fewer of its keys enter the heap
+            // (about 15% of a query's selection time at 1M tokens)
+            if (keyCount > 0) {
+                for (int c = 0; c < curves; c++) {
+                    walked += runs[c].collect(ins[c][i - stepFirst], lowIdx, hiIdx, half, q, i * d, top);
+                }
+            }
             int ownEnd = causal ? (self ? i + 1 : i) : chunkEnd;
+            // own-chunk keys are curve-eligible only when the chunk's end saturates at Long.MAX_VALUE
+            boolean overlap = keyCount > 0 && hiIdx < ownEnd;
             for (int j = chunkStart; j < ownEnd; j++) {
                 if (!self && j == i) {
                     continue;
                 }
-                top.offer(Distances.squared(q, i * d, k, j * d, d), j, j);
-            }
-            if (keyCount > 0) {
-                for (int c = 0; c < curves; c++) {
-                    walked += runs[c].collect(ins[c][i - stepFirst], lowIdx, hiIdx, half, q, i * d, top);
+                double dist = Distances.squared(q, i * d, k, j * d, d);
+                if (overlap) {
+                    top.offerDistinct(dist, j, j);
+                } else {
+                    top.offer(dist, j, j);
                 }
             }
         }
