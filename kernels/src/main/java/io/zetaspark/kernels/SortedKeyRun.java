@@ -39,15 +39,8 @@ public final class SortedKeyRun {
         long[] key = new long[keyCount];
         int[] tmp = new int[keyCount];
         for (int c = 0; c < curves; c++) {
-            for (int i = 0; i < keyCount; i++) {
-                key[i] = kCodes[i * curves + c];
-            }
             int[] order = new int[keyCount];
-            for (int i = 0; i < keyCount; i++) {
-                order[i] = i;
-            }
-            // stable sort of indices already in position order gives (code, pos) order
-            LongIndexSort.sortIndices(key, order, 0, keyCount, tmp);
+            sortCurve(kCodes, curves, c, keyCount, key, order, tmp);
             long[] cc = new long[keyCount];
             long[] pp = new long[keyCount];
             float[] vv = new float[keyCount * d];
@@ -60,5 +53,18 @@ public final class SortedKeyRun {
             runs[c] = new SortedKeyRun(cc, pp, vv, order);
         }
         return runs;
+    }
+
+    /**
+     * Curve c's codes of the first {@code keyCount} tokens into {@code key}, and into {@code order}
+     * the token indices in (code, pos) order: a stable sort by code of indices already in position
+     * order. {@code tmp} is the sort's scratch (at least keyCount long).
+     */
+    static void sortCurve(long[] kCodes, int curves, int c, int keyCount, long[] key, int[] order, int[] tmp) {
+        for (int i = 0; i < keyCount; i++) {
+            key[i] = kCodes[i * curves + c];
+            order[i] = i;
+        }
+        LongIndexSort.sortIndices(key, order, 0, keyCount, tmp);
     }
 }

@@ -43,9 +43,7 @@ public final class ZetaAttention {
             top.reset(kk);
             selector.select(i, top);
             sel.take(i, top);
-            for (int j = i * kk, end = j + sel.count[i]; j < end; j++) {
-                sel.pos[j] = pos[sel.idx[j]]; // the selector's heap orders by token index (see Selector)
-            }
+            positionsOf(pos, sel.idx, sel.pos, i * kk, sel.count[i]);
         }
         sel.clampedComponents = selector.clamped;
         sel.rowsWalked = selector.walked;
@@ -133,10 +131,7 @@ public final class ZetaAttention {
                 top.reset(kk);
                 selector.select(i, top);
                 count = top.drainSorted(nbrDist, nbrPos, nbrIdx, 0);
-                long[] p = s.pos();
-                for (int j = 0; j < count; j++) {
-                    nbrPos[j] = p[nbrIdx[j]]; // the selector's heap orders by token index (see Selector)
-                }
+                positionsOf(s.pos(), nbrIdx, nbrPos, 0, count);
             }
             java.util.Arrays.fill(nbrW, 0, count, 0.0f);
             nnDist = attender.attend(i, count, nbrDist, 0, nbrIdx, 0, out, 0, nbrW, 0);
@@ -263,6 +258,16 @@ public final class ZetaAttention {
                     top.offer(dist, j, j);
                 }
             }
+        }
+    }
+
+    /**
+     * Replaces the token indices that the selector's heap holds in its position slot (see
+     * {@link Selector}) by the positions: {@code out[off + j] = pos[idx[off + j]]} for j below count.
+     */
+    private static void positionsOf(long[] pos, int[] idx, long[] out, int off, int count) {
+        for (int j = off; j < off + count; j++) {
+            out[j] = pos[idx[j]];
         }
     }
 
