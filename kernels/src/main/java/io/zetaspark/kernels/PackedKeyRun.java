@@ -77,7 +77,7 @@ public final class PackedKeyRun {
      *
      * @return the number of key rows walked
      */
-    public int collect(int ins, int lowIdx, int hiIdx, int half, float[] q, int qOff, TopK top) {
+    public int collect(int ins, int lowIdx, int hiIdx, int half, float[] q, int qOff, TopK top, boolean distinct) {
         final int[] rows = this.rows;
         final long[] codes = this.codes;
         final int stride = this.stride;
@@ -90,7 +90,7 @@ public final class PackedKeyRun {
             int id = rows[i * stride];
             if (id < lowIdx || id >= hiIdx) {
                 taken++;
-                top.offerDistinct(distance(q, qOff, i), id, id);
+                offer(top, distinct, distance(q, qOff, i), id);
                 i--;
             } else if (i > 0 && codes[i - 1] == codes[i] && rows[(i - 1) * stride] >= lowIdx) {
                 // first row of this code run at or above lowIdx; everything from there to i is ineligible
@@ -106,7 +106,7 @@ public final class PackedKeyRun {
             int id = rows[i * stride];
             if (id < lowIdx || id >= hiIdx) {
                 taken++;
-                top.offerDistinct(distance(q, qOff, i), id, id);
+                offer(top, distinct, distance(q, qOff, i), id);
                 i++;
             } else if (i + 1 < to && codes[i + 1] == codes[i] && rows[(i + 1) * stride] < hiIdx) {
                 // first row of this code run at or above hiIdx (or the run's end)
@@ -116,6 +116,14 @@ public final class PackedKeyRun {
             }
         }
         return walked;
+    }
+
+    private static void offer(TopK top, boolean distinct, double dist, int id) {
+        if (distinct) {
+            top.offerDistinct(dist, id, id);
+        } else {
+            top.offer(dist, id, id);
+        }
     }
 
     /** {@link Distances#squared} of the query and row r's key: the same operations in the same order. */

@@ -117,6 +117,7 @@ public final class PlanBenchmark {
         List<double[]> growth = new ArrayList<>();
         List<double[]> growthMix = new ArrayList<>();
         List<double[]> growthSort = new ArrayList<>();
+        StringBuilder profiles = new StringBuilder();
         for (long n : sizes) {
             for (boolean mixed : new boolean[] {false, true}) {
                 Dataset<Row> tokens = mixed
@@ -136,6 +137,11 @@ public final class PlanBenchmark {
                 (mixed ? growthMix : growth).add(new double[] {n, zeta.min()});
                 if (!mixed) {
                     growthSort.add(new double[] {n, sort.min()});
+                    if (n >= 1 << 20) {
+                        profiles.append(String.format(Locale.ROOT, "%n%,d tokens, one sequence (last run, %.2f s; the "
+                                + "global sort of the same rows: %.2f s):%n%n", n, zeta.lastSeconds(), sort.min()));
+                        profiles.append(stageTable(zeta.lastStages, n));
+                    }
                 }
                 md.append(String.format(Locale.ROOT, "| %,d | %s | %.2f / %.2f | %.2f / %.2f | **%.1f×** | %,.0f | %s | %.1f "
                                 + "| %,.0f | %s | %s |%n", n, mixed ? "mix" : "one sequence", sort.min(), sort.median(),
@@ -161,6 +167,12 @@ public final class PlanBenchmark {
             String plot = "img/plan-scaling.png";
             plotScaling(growthSort, growth, growthMix, report.toAbsolutePath().getParent().resolve(plot));
             md.append(String.format(Locale.ROOT, "%n![time against tokens](%s)%n%n", plot));
+        }
+        if (profiles.length() > 0) {
+            md.append("Where the time of the largest one-sequence runs goes: Spark's stages of the last timed run, "
+                    + "with the longest and the median task of each (two tasks at most run at once on local[2], so "
+                    + "a stage lasts about as long as its longest task when it has two or fewer).\n");
+            md.append(profiles).append("\n");
         }
 
         // 2. the quick start's input, with its stage table
@@ -244,6 +256,10 @@ public final class PlanBenchmark {
             return Arrays.stream(seconds).min().orElse(Double.NaN);
         }
 
+        double lastSeconds() {
+            return seconds.length == 0 ? Double.NaN : seconds[seconds.length - 1];
+        }
+
         double median() {
             double[] s = seconds.clone();
             Arrays.sort(s);
@@ -292,13 +308,13 @@ public final class PlanBenchmark {
 
     private static String stageTable(List<StageMetrics.Stage> stages, long n) {
         StringBuilder sb = new StringBuilder("| stage | created at | tasks | s | shuffle rows written | per token "
-                + "| shuffle bytes written | per token | shuffle rows read | input rows |\n"
-                + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| shuffle bytes written | per token | shuffle rows read | input rows | longest task s | median task s |\n"
+                + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (StageMetrics.Stage s : stages) {
-            sb.append(String.format(Locale.ROOT, "| %d | %s | %d | %.2f | %,d | %.2f | %,d | %.1f | %,d | %,d |%n",
+            sb.append(String.format(Locale.ROOT, "| %d | %s | %d | %.2f | %,d | %.2f | %,d | %.1f | %,d | %,d | %.2f | %.2f |%n",
                     s.id, s.name.replace("|", "/"), s.tasks, s.seconds, s.shuffleWriteRecords,
                     s.shuffleWriteRecords / (double) n, s.shuffleWriteBytes, s.shuffleWriteBytes / (double) n,
-                    s.shuffleReadRecords, s.inputRecords));
+                    s.shuffleReadRecords, s.inputRecords, s.longestTask, s.medianTask));
         }
         return sb.toString();
     }
