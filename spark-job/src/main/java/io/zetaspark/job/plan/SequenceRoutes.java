@@ -84,10 +84,11 @@ public final class SequenceRoutes {
                 continue;
             }
             // a long causal sequence in parts (chunk-aligned position ranges): part j answers the queries
-            // in [b_j, b_j+1) and reads every row below b_j+1 as a key. A later query costs more (its
-            // level's sorted runs are larger, so its windows miss the caches more often: the two halves
-            // of 1M Gaussian tokens took 15 s and 20 s on one thread), so the boundaries split a cost
-            // that grows linearly along the sequence, not the positions, into equal shares
+            // in [b_j, b_j+1) and reads every row below b_j+1 as a key. A later query costs a little
+            // more (its level's sorted runs are larger, and the last part also codes and sorts every
+            // key: the two halves of 4M Gaussian tokens took 42.9 s and 46.3 s on one thread, those of
+            // 1M 9.2 s and 9.6 s), so the boundaries split a cost that grows linearly along the
+            // sequence, not the positions, into equal shares
             long lo = r.getLong(4);
             long hi = r.getLong(5);
             long from = Long.MIN_VALUE;
@@ -129,7 +130,7 @@ public final class SequenceRoutes {
     }
 
     /** Growth of a query's cost along a split sequence: from 1 at its start to 1 + LATE_COST at its end. */
-    static final double LATE_COST = 0.8;
+    static final double LATE_COST = 0.15;
 
     /** Cost of the queries in the first fraction u of a sequence: ∫0^u (1 + LATE_COST·x) dx. */
     static double cost(double u) {
