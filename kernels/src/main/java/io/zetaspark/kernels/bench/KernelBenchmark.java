@@ -326,11 +326,16 @@ public final class KernelBenchmark {
      * the end) in the file, appending it when absent and creating the file when needed.
      */
     static void writeSection(Path file, String section) {
+        writeSection(file, SECTION, section);
+    }
+
+    /** As {@link #writeSection(Path, String)} for the section under another heading (the other kernel benchmarks). */
+    static void writeSection(Path file, String heading, String section) {
         try {
             String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8)
                     : "# Benchmarks\n\nMeasured figures of zeta-spark; each section is written by the program it names.\n";
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, replaceSection(text, section), StandardCharsets.UTF_8);
+            Files.writeString(file, replaceSection(text, heading, section), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
@@ -338,11 +343,16 @@ public final class KernelBenchmark {
 
     /** The text with this benchmark's section replaced (or appended). */
     static String replaceSection(String text, String section) {
+        return replaceSection(text, SECTION, section);
+    }
+
+    /** The text with the section under {@code heading} replaced (or appended). */
+    static String replaceSection(String text, String heading, String section) {
         String body = section.endsWith("\n") ? section : section + "\n";
         String[] lines = text.split("\n", -1);
         int start = -1;
         for (int i = 0; i < lines.length; i++) {
-            if (lines[i].trim().equals(SECTION)) {
+            if (lines[i].trim().equals(heading)) {
                 start = i;
                 break;
             }

@@ -26,7 +26,9 @@ final class LocalEngineStage {
      * Estimated peak heap bytes per token of one streamed in-memory run ({@link ZetaAttention#cursor}):
      * the sequence's arrays (allocated once at the sequence's known length), the codes of every
      * curve and one level's sorted runs per curve. The outputs stream out one
-     * token at a time, so nothing grows with k.
+     * token at a time, so nothing grows with k; the engine's selection block (at most 2^21 selected
+     * entries, about 25 MB, whatever the sequence's length) is a constant that the budget's
+     * margin holds.
      */
     static long bytesPerToken(ZetaParams params, int d, int dv) {
         int c = params.curves();
