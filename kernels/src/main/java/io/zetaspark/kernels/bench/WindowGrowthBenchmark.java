@@ -81,7 +81,12 @@ public final class WindowGrowthBenchmark {
         String output = "docs/BENCHMARKS.md";
         int n = 1 << 22;
         int sample = 2_000;
+        List<String> options = new ArrayList<>(); // the arguments but the output path, for the report
         for (int a = 0; a < args.length; a++) {
+            if (args[a].startsWith("--") && a + 1 < args.length) {
+                options.add(args[a]);
+                options.add(args[a + 1]);
+            }
             switch (args[a]) {
                 case "--tokens":
                     n = Integer.parseInt(args[++a].replace("_", ""));
@@ -120,7 +125,7 @@ public final class WindowGrowthBenchmark {
             System.out.printf(Locale.ROOT, "%s: %.1f s, recall %.4f%n", sc.name, r.seconds, r.all.recall());
             results.add(r);
         }
-        String section = render(results, n, queries.length, top, (System.nanoTime() - t0) / 1e9, String.join(" ", args));
+        String section = render(results, n, queries.length, top, (System.nanoTime() - t0) / 1e9, String.join(" ", options));
         KernelBenchmark.writeSection(out, SECTION, section);
         System.out.println(section);
         System.out.println("wrote section '" + SECTION.substring(3) + "' of " + out);
