@@ -84,7 +84,6 @@ public final class ZetaAttention {
         private final Selector selector;
         private final Attender attender;
         private final Selection exact;
-        private final TopK top;
         private final int kk;
         private int next;
         /** The current token's index, position, selected count and novelty score. */
@@ -110,7 +109,6 @@ public final class ZetaAttention {
             this.selector = params.exact() ? null : new Selector(s, params, maxBlock);
             this.attender = new Attender(s, params, kk);
             attender.skipTo(from);
-            this.top = new TopK(kk);
             this.out = new float[s.dv()];
             this.nbrPos = new long[kk];
             this.nbrDist = new double[kk];

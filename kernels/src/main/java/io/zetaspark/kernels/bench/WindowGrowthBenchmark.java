@@ -83,16 +83,14 @@ public final class WindowGrowthBenchmark {
         int sample = 2_000;
         List<String> options = new ArrayList<>(); // the arguments but the output path, for the report
         for (int a = 0; a < args.length; a++) {
-            if (args[a].startsWith("--") && a + 1 < args.length) {
-                options.add(args[a]);
-                options.add(args[a + 1]);
-            }
             switch (args[a]) {
                 case "--tokens":
                     n = Integer.parseInt(args[++a].replace("_", ""));
+                    options.add("--tokens " + args[a]);
                     break;
                 case "--sample":
                     sample = Integer.parseInt(args[++a]);
+                    options.add("--sample " + args[a]);
                     break;
                 case "-h":
                 case "--help":
