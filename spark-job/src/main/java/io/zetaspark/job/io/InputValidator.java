@@ -18,7 +18,6 @@ import io.zetaspark.job.ZetaColumns;
 import io.zetaspark.job.ZetaInputException;
 import io.zetaspark.job.plan.SequenceRoutes;
 import io.zetaspark.job.plan.ZetaPlan;
-import io.zetaspark.job.plan.rows.CheckedToken;
 import io.zetaspark.kernels.ZetaParams;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,9 +25,9 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.ByteType;
@@ -231,7 +230,6 @@ public final class InputValidator {
         // the shuffle that the in-task engine needs anyway: whole sequences (long ones by position
         // blocks) per partition, sorted by (seq, pos); the per-row checks are Catalyst expressions
         Column bad = rowProblem(schema, cols);
-        Column fine = col("bad").isNull();
         Dataset<Row> rowsChecked = data.select(ref(cols.seq()).as("s"), ref(cols.pos()).as("p"),
                 ref(cols.q()).as("q0"), ref(cols.k()).as("k0"), ref(cols.v()).as("v0"), bad.as("bad"));
         Column route;
@@ -245,23 +243,17 @@ public final class InputValidator {
             route = functions.coalesce(col("route"), functions.xxhash64(col("s"), expr("p div " + SequenceRoutes.LONG_BLOCK)));
             queryFrom = functions.coalesce(col("qfrom"), lit(Long.MIN_VALUE));
         }
-        Dataset<Row> routed = rowsChecked.withColumn("queryFrom", queryFrom).repartition(partitions, route)
+        // only the columns the two readers need cross the shuffle, in the layout of RoutedRows; the
+        // route rides last. No projection after the sort: both jobs read the sorter's rows directly
+        Dataset<Row> routed = rowsChecked.select(col("s"), col("p"), queryFrom.as("queryFrom"), col("q0"), col("k0"),
+                        col("v0"), col("bad"), route.as("route"))
+                .repartition(partitions, col("route"))
                 .sortWithinPartitions("s", "queryFrom", "p");
-        Dataset<CheckedToken> checked = routed.select(
-                        col("s").cast(DataTypes.StringType).as("seq"),
-                        functions.coalesce(col("p"), lit(Long.MIN_VALUE)).as("pos"),
-                        col("p").isNull().as("posNull"),
-                        lit(0L).as("chunk"), col("queryFrom"),
-                        when(fine, col("q0")).as("q"), when(fine, col("k0")).as("k"), when(fine, col("v0")).as("v"),
-                        when(col("q0").isNull(), lit(-1)).otherwise(size(col("q0"))).as("ql"),
-                        when(col("v0").isNull(), lit(-1)).otherwise(size(col("v0"))).as("vl"),
-                        col("bad.col").as("badCol"), col("bad.text").as("badText"))
-                .as(Encoders.bean(CheckedToken.class));
-        JavaRDD<CheckedToken> sorted = checked.javaRDD();
+        JavaRDD<InternalRow> sorted = routed.queryExecution().toRdd().toJavaRDD();
 
         // job 2 over the same shuffle output: the checks, one summary per partition
         ValidationPass.Summary all = ValidationPass.combine(
-                sorted.mapPartitions(it -> ValidationPass.summarize(it, params)).collect(), longSeq);
+                sorted.mapPartitions(it -> ValidationPass.summarize(it, params, longSeq)).collect(), longSeq);
         if (all.rows == 0) {
             return new ValidatedInput(data, 0, 0, 0, 0, 0);
         }
@@ -301,7 +293,7 @@ public final class InputValidator {
             large = routes.large();
         }
         return new ValidatedInput(data, d, dv, all.rows, all.counts.size(), longest,
-                new ValidatedInput.Routed(sorted, large, limit, new java.util.HashMap<>(all.counts)),
+                new ValidatedInput.Routed(sorted, longSeq, large, limit, new java.util.HashMap<>(all.counts)),
                 all.lo == null ? new float[0] : all.lo, all.hi == null ? new float[0] : all.hi, all.clamped);
     }
 

@@ -1,11 +1,12 @@
 package io.zetaspark.job.io;
 
-import io.zetaspark.job.plan.rows.TokenRow;
+import io.zetaspark.job.plan.rows.RoutedRows;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * The result of {@link InputValidator#validate}: the input with its columns cast to the canonical
@@ -118,20 +119,25 @@ public final class ValidatedInput {
 
     /**
      * The rows as the validation pass left them: whole sequences of at most {@code limit} tokens per
-     * partition (long ones spread by position blocks), sorted by (seq, pos), validated. Running jobs
-     * on this same RDD reuses its shuffle files instead of reading and shuffling the input again.
+     * partition (long ones spread by position blocks), sorted by (seq, queryFrom, pos), validated, as
+     * Spark's rows in the layout of {@link RoutedRows}. Running jobs on this same RDD reuses its
+     * shuffle files instead of reading and shuffling the input again.
      */
     public static final class Routed {
-        public final JavaRDD<? extends TokenRow> sorted;
+        public final JavaRDD<InternalRow> sorted;
+        /** Whether seq is a long column (else a string one). */
+        public final boolean longSeq;
         public final List<String> large;
         /** The in-task limit the rows were routed for; the plan reroutes when its own limit differs. */
         public final long limit;
         /** Tokens per sequence, counted by the validation pass. */
         public final java.util.Map<String, Long> counts;
 
-        Routed(JavaRDD<? extends TokenRow> sorted, List<String> large, long limit, java.util.Map<String, Long> counts) {
+        Routed(JavaRDD<InternalRow> sorted, boolean longSeq, List<String> large, long limit,
+               java.util.Map<String, Long> counts) {
             this.counts = counts;
             this.sorted = sorted;
+            this.longSeq = longSeq;
             this.large = large;
             this.limit = limit;
         }

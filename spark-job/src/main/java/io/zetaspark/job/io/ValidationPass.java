@@ -1,12 +1,14 @@
 package io.zetaspark.job.io;
 
 import io.zetaspark.job.plan.FaultInjection;
-import io.zetaspark.job.plan.rows.CheckedToken;
+import io.zetaspark.job.plan.rows.RoutedRows;
 import io.zetaspark.kernels.ShiftedCurves;
 import io.zetaspark.kernels.ZetaParams;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -15,8 +17,9 @@ import org.apache.spark.unsafe.types.UTF8String;
  * skipped, so every row is checked exactly once): each partition reports its first problem row, its first row and the rows with its
  * shortest and longest q and v; the driver keeps the first of each in (seq, pos) order, so the
  * message names the same row whatever the partitioning. Per row the checks are the ones Catalyst
- * already evaluated ({@code badCol}/{@code badText}); duplicates are adjacent rows with equal
- * (seq, pos). Plain Java over primitive fields: no query planning or code generation per run.
+ * already evaluated (the {@code bad} struct of {@link RoutedRows}); duplicates are adjacent rows with equal
+ * (seq, pos). Plain Java over Spark's rows as they leave the sort (no bean decoded, no array copied):
+ * no query planning or code generation per run.
  */
 final class ValidationPass {
     private ValidationPass() {
@@ -74,12 +77,9 @@ final class ValidationPass {
             this.params = params;
         }
 
-        void add(Summary s, float[] q, float[] k) {
-            if (q == null || k == null) {
-                return;
-            }
+        void add(Summary s, ArrayData q, ArrayData k) {
             if (d < 0) {
-                d = q.length;
+                d = q.numElements();
                 s.lo = new float[d];
                 s.hi = new float[d];
                 java.util.Arrays.fill(s.lo, Float.POSITIVE_INFINITY);
@@ -90,12 +90,12 @@ final class ValidationPass {
                     curves = null; // d does not fit the parameters: validation reports it
                 }
             }
-            if (q.length != d || k.length != d) {
+            if (q.numElements() != d || k.numElements() != d) {
                 return;
             }
             for (int m = 0; m < d; m++) {
-                float a = q[m];
-                float b = k[m];
+                float a = q.getFloat(m);
+                float b = k.getFloat(m);
                 s.lo[m] = Math.min(s.lo[m], Math.min(a, b));
                 s.hi[m] = Math.max(s.hi[m], Math.max(a, b));
                 if (curves != null) {
@@ -105,91 +105,100 @@ final class ValidationPass {
         }
     }
 
-    static Iterator<Summary> summarize(Iterator<CheckedToken> it, ZetaParams params) {
+    static Iterator<Summary> summarize(Iterator<InternalRow> it, ZetaParams params, boolean longSeq) {
         FaultInjection.at("validation");
         Summary s = new Summary();
         RangeStats range = new RangeStats(params);
-        CheckedToken prev = null;
-        // the current (seq, pos) run: its smallest problem (by column, then text) and its size
+        RoutedRows.SeqKey seq = new RoutedRows.SeqKey(longSeq); // the current row's sequence
+        long seqCount = 0;
+        // the current (seq, pos) run: its position, its smallest problem (by column, then text) and its size
+        boolean open = false;
+        boolean runPosNull = false;
+        long runPos = 0;
         String runCol = null;
         String runText = null;
         long runCount = 0;
-        String countSeq = null;
-        long seqCount = 0;
         while (it.hasNext()) {
-            CheckedToken t = it.next();
-            if (!t.getPosNull() && t.getPos() < t.getQueryFrom()) {
+            InternalRow t = it.next();
+            boolean posNull = t.isNullAt(RoutedRows.POS);
+            long pos = posNull ? Long.MIN_VALUE : t.getLong(RoutedRows.POS);
+            if (!posNull && pos < t.getLong(RoutedRows.QUERY_FROM)) {
                 continue; // a key-only copy for a later part of a split sequence: checked where it is a query
             }
             s.rows++;
+            boolean sameSeq = seq.matches(t);
+            boolean sameKey = sameSeq && posNull == runPosNull && pos == runPos;
+            if (open && !sameKey && s.bad == null) {
+                s.bad = problem(seq.string(), runPosNull ? null : runPos, runCol, runText, runCount);
+            }
             // rows arrive grouped by sequence: count runs, one map update per sequence
-            if (t.getSeq() == null || !t.getSeq().equals(countSeq)) {
-                if (countSeq != null) {
-                    s.counts.merge(countSeq, seqCount, Long::sum);
+            if (!sameSeq) {
+                if (open && !seq.isNull()) {
+                    s.counts.merge(seq.string(), seqCount, Long::sum);
                 }
-                countSeq = t.getSeq();
+                seq.take(t);
                 seqCount = 0;
             }
             seqCount++;
-            Long pos = t.getPosNull() ? null : t.getPos();
-            if (s.first == null) {
-                s.first = new Found(t.getSeq(), pos, t.getQl(), t.getVl(), null, null);
-            }
-            if (s.qlo == null || t.getQl() < s.qlo.len) {
-                s.qlo = new Found(t.getSeq(), pos, t.getQl(), 0, null, null);
-            }
-            if (s.qhi == null || t.getQl() > s.qhi.len) {
-                s.qhi = new Found(t.getSeq(), pos, t.getQl(), 0, null, null);
-            }
-            if (s.vlo == null || t.getVl() < s.vlo.len) {
-                s.vlo = new Found(t.getSeq(), pos, t.getVl(), 0, null, null);
-            }
-            if (s.vhi == null || t.getVl() > s.vhi.len) {
-                s.vhi = new Found(t.getSeq(), pos, t.getVl(), 0, null, null);
-            }
-            if (t.getBadCol() == null) {
-                range.add(s, t.getQ(), t.getK());
-            }
-            if (s.bad != null) {
-                continue; // lengths still count; the first problem is known
-            }
-            if (prev == null || !sameKey(prev, t)) {
-                if (prev != null) {
-                    s.bad = problem(prev, runCol, runText, runCount);
-                }
+            if (!sameKey) {
+                runPosNull = posNull;
+                runPos = pos;
                 runCol = null;
                 runText = null;
                 runCount = 0;
             }
-            runCount++;
-            if (t.getBadCol() != null && (runCol == null || t.getBadCol().compareTo(runCol) < 0
-                    || (t.getBadCol().equals(runCol) && t.getBadText().compareTo(runText) < 0))) {
-                runCol = t.getBadCol();
-                runText = t.getBadText();
+            open = true;
+            int ql = t.isNullAt(RoutedRows.Q) ? -1 : t.getArray(RoutedRows.Q).numElements();
+            int vl = t.isNullAt(RoutedRows.V) ? -1 : t.getArray(RoutedRows.V).numElements();
+            if (s.first == null) {
+                s.first = new Found(seq.string(), posNull ? null : pos, ql, vl, null, null);
             }
-            prev = t;
+            if (s.qlo == null || ql < s.qlo.len) {
+                s.qlo = new Found(seq.string(), posNull ? null : pos, ql, 0, null, null);
+            }
+            if (s.qhi == null || ql > s.qhi.len) {
+                s.qhi = new Found(seq.string(), posNull ? null : pos, ql, 0, null, null);
+            }
+            if (s.vlo == null || vl < s.vlo.len) {
+                s.vlo = new Found(seq.string(), posNull ? null : pos, vl, 0, null, null);
+            }
+            if (s.vhi == null || vl > s.vhi.len) {
+                s.vhi = new Found(seq.string(), posNull ? null : pos, vl, 0, null, null);
+            }
+            String badCol = null;
+            String badText = null;
+            if (t.isNullAt(RoutedRows.BAD)) {
+                range.add(s, t.getArray(RoutedRows.Q), t.getArray(RoutedRows.K));
+            } else {
+                InternalRow b = t.getStruct(RoutedRows.BAD, 2);
+                badCol = b.getUTF8String(0).toString();
+                badText = b.isNullAt(1) ? "" : b.getUTF8String(1).toString();
+            }
+            if (s.bad != null) {
+                continue; // lengths still count; the first problem is known
+            }
+            runCount++;
+            if (badCol != null && (runCol == null || badCol.compareTo(runCol) < 0
+                    || (badCol.equals(runCol) && badText.compareTo(runText) < 0))) {
+                runCol = badCol;
+                runText = badText;
+            }
         }
-        if (countSeq != null) {
-            s.counts.merge(countSeq, seqCount, Long::sum);
+        if (open && !seq.isNull()) {
+            s.counts.merge(seq.string(), seqCount, Long::sum);
         }
-        if (s.bad == null && prev != null) {
-            s.bad = problem(prev, runCol, runText, runCount);
+        if (s.bad == null && open) {
+            s.bad = problem(seq.string(), runPosNull ? null : runPos, runCol, runText, runCount);
         }
         return List.of(s).iterator();
     }
 
-    private static boolean sameKey(CheckedToken a, CheckedToken b) {
-        boolean seqEqual = a.getSeq() == null ? b.getSeq() == null : a.getSeq().equals(b.getSeq());
-        return seqEqual && a.getPosNull() == b.getPosNull() && a.getPos() == b.getPos();
-    }
-
-    private static Found problem(CheckedToken t, String col, String text, long count) {
-        Long pos = t.getPosNull() ? null : t.getPos();
+    private static Found problem(String seq, Long pos, String col, String text, long count) {
         if (col != null) {
-            return new Found(t.getSeq(), pos, 0, 0, col, text);
+            return new Found(seq, pos, 0, 0, col, text);
         }
         if (count > 1) {
-            return new Found(t.getSeq(), pos, 0, 0, "pos", "duplicate position: " + count + " rows have this (seq, pos)");
+            return new Found(seq, pos, 0, 0, "pos", "duplicate position: " + count + " rows have this (seq, pos)");
         }
         return null;
     }

@@ -1,6 +1,7 @@
 package io.zetaspark.job.plan;
 
 import io.zetaspark.job.plan.rows.OutRow;
+import io.zetaspark.job.plan.rows.RoutedRows;
 import io.zetaspark.job.plan.rows.TokenRow;
 import io.zetaspark.kernels.TokenSequence;
 import io.zetaspark.kernels.ZetaAttention;
@@ -8,6 +9,7 @@ import io.zetaspark.kernels.ZetaParams;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * The whole operator inside one task, one sequence at a time: a partition's rows arrive sorted by
@@ -45,13 +47,171 @@ final class LocalEngineStage {
     static Iterator<OutRow> run(Iterator<TokenRow> rows, ZetaParams params, int d, int dv,
                                 java.util.Map<String, Long> counts) {
         FaultInjection.at("engine");
-        return new SequenceIterator(new Peeking<>(rows), params, d, dv, counts);
+        return new SequenceIterator(new BeanRows(rows, d, dv), params, d, dv, counts, java.util.Set.of());
+    }
+
+    /**
+     * The engine over the validation pass's rows as Spark left them ({@link RoutedRows}), straight
+     * from the sorter into the primitive arrays; the sequences named in {@code skip} (they run
+     * through the distributed plan) are passed over without being read.
+     */
+    static Iterator<OutRow> runRouted(Iterator<InternalRow> rows, ZetaParams params, int d, int dv,
+                                      java.util.Map<String, Long> counts, boolean longSeq, java.util.Set<String> skip) {
+        FaultInjection.at("engine");
+        return new SequenceIterator(new SparkRows(rows, longSeq, d, dv), params, d, dv, counts, skip);
+    }
+
+    /** A stream of token rows grouped by (seq, queryFrom), read one group at a time into primitive arrays. */
+    private interface Rows {
+        /** Whether a row is left; positions the reader on the first row of the next group. */
+        boolean hasGroup();
+
+        String seq();
+
+        long queryFrom();
+
+        /** Whether the current row belongs to the current group; false ends the group. */
+        boolean inGroup();
+
+        long pos();
+
+        /** Copies the current row's q, k and v to row {@code n} of the arrays, then advances. */
+        void copyAndAdvance(int n, float[] q, float[] k, float[] v);
+
+        /** Skips the current row. */
+        void skip();
+    }
+
+    /** Token beans (the general path, already hash-partitioned and sorted by (seq, pos)). */
+    private static final class BeanRows implements Rows {
+        private final Peeking<TokenRow> in;
+        private final int d;
+        private final int dv;
+        private String seq;
+        private long queryFrom;
+
+        BeanRows(Iterator<TokenRow> rows, int d, int dv) {
+            this.in = new Peeking<>(rows);
+            this.d = d;
+            this.dv = dv;
+        }
+
+        @Override
+        public boolean hasGroup() {
+            if (!in.hasNext()) {
+                return false;
+            }
+            seq = in.peek().getSeq();
+            queryFrom = in.peek().getQueryFrom();
+            return true;
+        }
+
+        @Override
+        public String seq() {
+            return seq;
+        }
+
+        @Override
+        public long queryFrom() {
+            return queryFrom;
+        }
+
+        @Override
+        public boolean inGroup() {
+            return in.hasNext() && in.peek().getSeq().equals(seq) && in.peek().getQueryFrom() == queryFrom;
+        }
+
+        @Override
+        public long pos() {
+            return in.peek().getPos();
+        }
+
+        @Override
+        public void copyAndAdvance(int n, float[] q, float[] k, float[] v) {
+            TokenRow t = in.next();
+            System.arraycopy(t.getQ(), 0, q, n * d, d);
+            System.arraycopy(t.getK(), 0, k, n * d, d);
+            System.arraycopy(t.getV(), 0, v, n * dv, dv);
+        }
+
+        @Override
+        public void skip() {
+            in.next();
+        }
+    }
+
+    /**
+     * Spark's rows from the sorter. Spark reuses the row object, so the current row is read before
+     * the iterator advances; the first row of the next group is kept as a copy.
+     */
+    private static final class SparkRows implements Rows {
+        private final Iterator<InternalRow> in;
+        private final RoutedRows.SeqKey key;
+        private final int d;
+        private final int dv;
+        private InternalRow current;
+        private long queryFrom;
+
+        SparkRows(Iterator<InternalRow> in, boolean longSeq, int d, int dv) {
+            this.in = in;
+            this.key = new RoutedRows.SeqKey(longSeq);
+            this.d = d;
+            this.dv = dv;
+        }
+
+        @Override
+        public boolean hasGroup() {
+            if (current == null) {
+                if (!in.hasNext()) {
+                    return false;
+                }
+                current = in.next();
+            }
+            key.take(current);
+            queryFrom = current.getLong(RoutedRows.QUERY_FROM);
+            current = current.copy(); // one copy per group: the sorter's row moves on while the group is consumed
+            return true;
+        }
+
+        @Override
+        public String seq() {
+            return key.string();
+        }
+
+        @Override
+        public long queryFrom() {
+            return queryFrom;
+        }
+
+        @Override
+        public boolean inGroup() {
+            return current != null && key.matches(current) && current.getLong(RoutedRows.QUERY_FROM) == queryFrom;
+        }
+
+        @Override
+        public long pos() {
+            return current.getLong(RoutedRows.POS);
+        }
+
+        @Override
+        public void copyAndAdvance(int n, float[] q, float[] k, float[] v) {
+            RoutedRows.copyFloats(current.getArray(RoutedRows.Q), d, q, n * d);
+            RoutedRows.copyFloats(current.getArray(RoutedRows.K), d, k, n * d);
+            RoutedRows.copyFloats(current.getArray(RoutedRows.V), dv, v, n * dv);
+            skip();
+        }
+
+        @Override
+        public void skip() {
+            current = in.hasNext() ? in.next() : null;
+        }
     }
 
     private static final class SequenceIterator implements Iterator<OutRow> {
-        private final Peeking<TokenRow> in;
+        private final Rows in;
         private final ZetaAttention engine;
         private final java.util.Map<String, Long> counts;
+        private final java.util.Set<String> skip;
         private final int d;
         private final int dv;
         private long[] pos;
@@ -62,10 +222,12 @@ final class LocalEngineStage {
         private long queryFrom;
         private ZetaAttention.Cursor cursor;
 
-        SequenceIterator(Peeking<TokenRow> in, ZetaParams params, int d, int dv, java.util.Map<String, Long> counts) {
+        SequenceIterator(Rows in, ZetaParams params, int d, int dv, java.util.Map<String, Long> counts,
+                         java.util.Set<String> skip) {
             this.in = in;
             this.engine = new ZetaAttention(params);
             this.counts = counts;
+            this.skip = skip;
             this.d = d;
             this.dv = dv;
         }
@@ -74,8 +236,14 @@ final class LocalEngineStage {
         public boolean hasNext() {
             while (cursor == null || !cursor.hasNext()) {
                 cursor = null;
-                if (!in.hasNext()) {
+                if (!in.hasGroup()) {
                     return false;
+                }
+                if (skip.contains(in.seq())) {
+                    while (in.inGroup()) {
+                        in.skip();
+                    }
+                    continue;
                 }
                 loadSequence();
             }
@@ -90,14 +258,13 @@ final class LocalEngineStage {
         }
 
         private void loadSequence() {
-            seq = in.peek().getSeq();
-            queryFrom = in.peek().getQueryFrom();
+            seq = in.seq();
+            queryFrom = in.queryFrom();
             Long known = counts == null ? null : counts.get(seq);
             allocate(known == null ? 1024 : Math.toIntExact(known));
             int n = 0;
             int first = -1; // the first query: rows below queryFrom are keys only (a part of a split sequence)
-            while (in.hasNext() && in.peek().getSeq().equals(seq) && in.peek().getQueryFrom() == queryFrom) {
-                TokenRow t = in.next();
+            while (in.inGroup()) {
                 if (n == pos.length) {
                     int cap = Math.max(16, n * 2);
                     pos = Arrays.copyOf(pos, cap);
@@ -105,13 +272,11 @@ final class LocalEngineStage {
                     k = Arrays.copyOf(k, cap * d);
                     v = Arrays.copyOf(v, cap * dv);
                 }
-                pos[n] = t.getPos();
-                if (first < 0 && t.getPos() >= queryFrom) {
+                pos[n] = in.pos();
+                if (first < 0 && pos[n] >= queryFrom) {
                     first = n;
                 }
-                System.arraycopy(t.getQ(), 0, q, n * d, d);
-                System.arraycopy(t.getK(), 0, k, n * d, d);
-                System.arraycopy(t.getV(), 0, v, n * dv, dv);
+                in.copyAndAdvance(n, q, k, v);
                 n++;
             }
             TokenSequence s = n == pos.length ? TokenSequence.of(pos, q, k, v, d, dv)

@@ -15,6 +15,7 @@ import io.zetaspark.job.plan.rows.ChunkSumRow;
 import io.zetaspark.job.plan.rows.CodedToken;
 import io.zetaspark.job.plan.rows.GroupRow;
 import io.zetaspark.job.plan.rows.OutRow;
+import io.zetaspark.job.plan.rows.RoutedRows;
 import io.zetaspark.job.plan.rows.TokenRow;
 import io.zetaspark.job.plan.rows.WindowRow;
 import io.zetaspark.kernels.NestedLevels;
@@ -36,6 +37,7 @@ import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -182,8 +184,8 @@ public final class ZetaPlan {
             return transform(in.dataset(), params, cols, engine, in.maxSequenceLength());
         }
         params.checkDims(d);
-        @SuppressWarnings("unchecked")
-        JavaRDD<TokenRow> sorted = (JavaRDD<TokenRow>) r.sorted;
+        JavaRDD<InternalRow> sorted = r.sorted;
+        boolean longSeq = r.longSeq;
         java.util.Set<String> large = new java.util.HashSet<>(r.large);
         DataType seqType = in.dataset().schema().apply(cols.seq()).dataType();
         int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions", "200"));
@@ -193,21 +195,12 @@ public final class ZetaPlan {
             Map<String, Long> counts = r.counts;
             Broadcast<Map<String, Long>> bc = PlanResources.broadcast(
                     JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(counts));
-            JavaRDD<TokenRow> fits = large.isEmpty() ? sorted : sorted.filter(t -> !large.contains(t.getSeq()));
-            JavaRDD<OutRow> local = fits.mapPartitions(it -> LocalEngineStage.run(it, params, d, dv, bc.value()));
+            JavaRDD<OutRow> local = sorted.mapPartitions(it ->
+                    LocalEngineStage.runRouted(it, params, d, dv, bc.value(), longSeq, large));
             out = spark.createDataset(local.rdd(), bean(OutRow.class));
         }
         if (!large.isEmpty()) {
-            JavaRDD<TokenRow> longRows = sorted.filter(t -> large.contains(t.getSeq())).map(t -> {
-                TokenRow c = new TokenRow();
-                c.setSeq(t.getSeq());
-                c.setPos(t.getPos());
-                c.setChunk(t.getPos() / m);
-                c.setQ(t.getQ());
-                c.setK(t.getK());
-                c.setV(t.getV());
-                return c;
-            });
+            JavaRDD<TokenRow> longRows = sorted.mapPartitions(it -> RoutedRows.tokens(it, longSeq, large, m, d, dv));
             Dataset<OutRow> dist = distributedRows(new Prepared(spark.createDataset(longRows.rdd(), bean(TokenRow.class)),
                     params, seqType, d, dv, partitions), engine);
             out = out == null ? dist : out.union(dist);
