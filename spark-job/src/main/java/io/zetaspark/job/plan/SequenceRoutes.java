@@ -5,10 +5,12 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.PriorityQueue;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -19,15 +21,20 @@ import org.apache.spark.unsafe.hash.Murmur3_x86_32;
  * share. Sequences that fit one task ({@code n ≤ limit}) are packed whole into the shuffle's
  * partitions, largest first into the least loaded one (so one long sequence next to many short
  * ones does not share its task with half of them); longer sequences are spread over all partitions
- * by blocks of {@link #LONG_BLOCK} positions and run through the distributed plan. The route is a
+ * and run through the distributed plan: {@link #BLOCKS_PER_PARTITION} blocks per partition, cut
+ * from the sequence's own position range and dealt round robin, so every task gets an equal share
+ * of the range whatever its length or offset (rows of a null sequence fall back to hashed blocks of
+ * {@link #LONG_BLOCK} positions). The route is a
  * long whose Spark hash (the one {@code repartition} uses) selects the planned partition. A causal
  * sequence that alone is larger than a fair share of the input and of at least {@link #SPLIT_MIN}
  * tokens is split into parts by position (queries [b_j, b_j+1) with all rows below b_j+1 as keys),
  * so that its parts run in parallel: the engine gives every part the bytes of the whole run.
  */
 public final class SequenceRoutes {
-    /** Positions per block of a sequence too long for one task (equal (seq, pos) stay together). */
+    /** Positions per hashed block of the rows no route covers (a null seq: reported as an error anyway). */
     public static final long LONG_BLOCK = 65_536;
+    /** Position blocks per partition of a sequence too long for one task (equal (seq, pos) stay together). */
+    static final int BLOCKS_PER_PARTITION = 4;
 
     private final Dataset<Row> frame;
     private final List<String> large;
@@ -37,7 +44,12 @@ public final class SequenceRoutes {
         this.large = large;
     }
 
-    /** (rs, route, qfrom, qto): one row per sequence, or per part of a split one, that runs inside a task. */
+    /**
+     * (rs, route, qfrom, qto, blo, blen, boff): one row per sequence, or per part of a split one, that
+     * runs inside a task (route set, the block columns null); one row per sequence longer than a task
+     * (route null): its row at position p goes to partition {@code (floor((p − blo) / blen) + boff) mod
+     * partitions}, see {@link #blockRoute}.
+     */
     public Dataset<Row> frame() {
         return frame;
     }
@@ -64,6 +76,8 @@ public final class SequenceRoutes {
                                int maxParts, long chunkSize, long splitMin) {
         List<Object[]> units = new ArrayList<>(); // seq, weight, qfrom, qto
         List<String> large = new ArrayList<>();
+        List<Row> routes = new ArrayList<>(perSeq.size());
+        long offset = 0; // the next long sequence's first block starts where the previous one's ended
         long total = 0;
         for (Row r : perSeq) {
             total += r.getLong(1);
@@ -76,6 +90,14 @@ public final class SequenceRoutes {
             long n = r.getLong(1);
             if (n > limit) {
                 large.add(String.valueOf(r.get(0)));
+                if (!r.isNullAt(4) && !r.isNullAt(5)) {
+                    long lo = r.getLong(4);
+                    long blocks = (long) BLOCKS_PER_PARTITION * partitions;
+                    long blen = (r.getLong(5) - lo) / blocks + 1; // positions are >= 0: no overflow
+                    routes.add(RowFactory.create(r.get(0), null, Long.MIN_VALUE, Long.MAX_VALUE, lo, blen,
+                            (int) (offset % partitions)));
+                    offset += (r.getLong(5) - lo) / blen + 1;
+                }
                 continue;
             }
             int parts = (int) Math.min(Math.min(maxParts, MAX_PARTS), (n + fair - 1) / fair);
@@ -116,17 +138,34 @@ public final class SequenceRoutes {
         for (int t = 0; t < partitions; t++) {
             bins.add(new long[] {0, t});
         }
-        List<Row> routes = new ArrayList<>(units.size());
         for (Object[] u : units) {
             long[] bin = bins.poll();
-            routes.add(RowFactory.create(u[0], ids[(int) bin[1]], u[2], u[3]));
+            routes.add(RowFactory.create(u[0], ids[(int) bin[1]], u[2], u[3], null, null, null));
             bin[0] += (Long) u[1];
             bins.add(bin);
         }
-        StructType schema = new StructType().add("rs", seqType, false).add("route", DataTypes.LongType, false)
-                .add("qfrom", DataTypes.LongType, false).add("qto", DataTypes.LongType, false);
+        StructType schema = new StructType().add("rs", seqType, false).add("route", DataTypes.LongType, true)
+                .add("qfrom", DataTypes.LongType, false).add("qto", DataTypes.LongType, false)
+                .add("blo", DataTypes.LongType, true).add("blen", DataTypes.LongType, true)
+                .add("boff", DataTypes.IntegerType, true);
         Collections.sort(large);
         return new SequenceRoutes(spark.createDataFrame(routes, schema), large);
+    }
+
+    /**
+     * The route of a row of a sequence longer than a task, from the frame's block columns and the
+     * row's position column {@code pos}: the id of partition {@code (floor((p − blo) / blen) + boff) mod
+     * partitions} (null where the block columns are null).
+     */
+    public static Column blockRoute(String pos, int partitions) {
+        long[] ids = partitionIds(partitions);
+        Column[] lits = new Column[ids.length];
+        for (int t = 0; t < ids.length; t++) {
+            lits[t] = functions.lit(ids[t]);
+        }
+        Column block = functions.expr("(" + pos + " - blo) div blen");
+        Column t = functions.pmod(block.plus(functions.col("boff")), functions.lit((long) partitions));
+        return functions.element_at(functions.array(lits), t.plus(1).cast(DataTypes.IntegerType));
     }
 
     /** Growth of a query's cost along a split sequence: from 1 at its start to 1 + LATE_COST at its end. */

@@ -201,8 +201,11 @@ public final class ZetaPlan {
         }
         if (!large.isEmpty()) {
             JavaRDD<TokenRow> longRows = sorted.mapPartitions(it -> RoutedRows.tokens(it, longSeq, large, m, d, dv));
-            Dataset<OutRow> dist = distributedRows(new Prepared(spark.createDataset(longRows.rdd(), bean(TokenRow.class)),
-                    params, seqType, d, dv, partitions), engine);
+            // the distributed plan's jobs read its tokens about seven times: cached once (released with
+            // the result) instead of re-reading and re-sorting the validation shuffle each time
+            Dataset<TokenRow> tokens = PlanResources.cache(spark.createDataset(longRows.rdd(), bean(TokenRow.class))
+                    .persist(StorageLevel.MEMORY_AND_DISK()));
+            Dataset<OutRow> dist = distributedRows(new Prepared(tokens, params, seqType, d, dv, partitions), engine);
             out = out == null ? dist : out.union(dist);
         }
         return project(out, seqType, cols);

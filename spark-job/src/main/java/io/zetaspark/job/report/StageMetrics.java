@@ -38,10 +38,16 @@ public final class StageMetrics extends SparkListener {
         public final double medianTask;
         /** Largest Spark-managed execution memory (sorts, aggregations, joins) of one task, bytes. */
         public final long peakExecutionMemory;
+        /**
+         * Most rows one successful task read (shuffle plus input): against {@code (shuffleReadRecords
+         * + inputRecords) / tasks} it shows skew without the noise of task times.
+         */
+        public final long largestTaskRecords;
 
         Stage(int id, String phase, String name, int tasks, double seconds, long shuffleWriteRecords,
               long shuffleWriteBytes, long shuffleReadRecords, long inputRecords, double longestTask,
-              double medianTask, long peakExecutionMemory) {
+              double medianTask, long peakExecutionMemory, long largestTaskRecords) {
+            this.largestTaskRecords = largestTaskRecords;
             this.longestTask = longestTask;
             this.medianTask = medianTask;
             this.peakExecutionMemory = peakExecutionMemory;
@@ -61,6 +67,7 @@ public final class StageMetrics extends SparkListener {
     private final Map<Integer, String> phaseOfStage = new HashMap<>();
     private final Map<Integer, List<Long>> taskMillis = new HashMap<>();
     private final Map<Integer, Long> peakMemory = new HashMap<>();
+    private final Map<Integer, Long> largestRead = new HashMap<>();
 
     @Override
     public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
@@ -70,6 +77,8 @@ public final class StageMetrics extends SparkListener {
         taskMillis.computeIfAbsent(end.stageId(), k -> new ArrayList<>()).add(end.taskInfo().duration());
         if (end.taskMetrics() != null) {
             peakMemory.merge(end.stageId(), end.taskMetrics().peakExecutionMemory(), Math::max);
+            largestRead.merge(end.stageId(), end.taskMetrics().shuffleReadMetrics().recordsRead()
+                    + end.taskMetrics().inputMetrics().recordsRead(), Math::max);
         }
     }
 
@@ -100,9 +109,10 @@ public final class StageMetrics extends SparkListener {
                 m == null ? 0 : m.shuffleWriteMetrics().bytesWritten(),
                 m == null ? 0 : m.shuffleReadMetrics().recordsRead(),
                 m == null ? 0 : m.inputMetrics().recordsRead(), longest, median,
-                peakMemory.getOrDefault(s.stageId(), 0L)));
+                peakMemory.getOrDefault(s.stageId(), 0L), largestRead.getOrDefault(s.stageId(), 0L)));
         taskMillis.remove(s.stageId());
         peakMemory.remove(s.stageId());
+        largestRead.remove(s.stageId());
     }
 
     /** Waits until every event posted so far has reached the listeners. */

@@ -65,6 +65,12 @@ class SequenceRoutesTest {
         // a sequence over the limit goes to the distributed plan
         SequenceRoutes over = SequenceRoutes.pack(spark, perSeq, 1000, 4, DataTypes.StringType, 4, 32, 500);
         assertEquals(List.of("long"), over.large());
+        // ... cut into 4 blocks per partition from its own range: positions 0..2999, 16 blocks of 188
+        Row blocks = over.frame().where(col("rs").equalTo(lit("long"))).first();
+        assertTrue(blocks.isNullAt(1), "a long sequence has no single route");
+        assertEquals(0L, blocks.getLong(4));
+        assertEquals(188L, blocks.getLong(5));
+        assertEquals(1, over.frame().where(col("rs").equalTo(lit("long"))).count());
         // bidirectional and exact runs are not split
         SequenceRoutes whole = SequenceRoutes.pack(spark, perSeq, 10_000, 4, DataTypes.StringType, 1, 32, 500);
         assertEquals(1, whole.frame().where(col("rs").equalTo(lit("long"))).count());

@@ -112,4 +112,68 @@ class ZetaPlanPropertiesTest {
         }, ZetaPlan.LOCAL_MAX_TOKENS_CONF, "0");
         assertTrue(freed >= 4, "freed " + freed); // two caches, the halo and level broadcasts
     }
+
+    /**
+     * Defect 5 of the plan v2 issue at test scale: one long sequence (through the distributed plan)
+     * next to 2,000 short ones (the in-task engine), 8 shuffle partitions. In every stage that reads
+     * the token rows no task may read more than two fair shares (2/8 of the stage's rows; a stage
+     * over a union has more tasks than partitions, some of them small), so no task holds more than a
+     * bounded share of the input. Before the long sequence's
+     * validation-shuffle blocks were planned from its position range, a sequence shorter than one
+     * block of 65,536 positions went whole into one task (more than four fair shares here).
+     */
+    @Test
+    void aLongSequenceNextToManyShortOnesLeavesNoTaskMoreThanABoundedShare() {
+        SparkSession spark = PlanFixtures.spark();
+        List<Row> rows = new ArrayList<>();
+        TokenGenerator gen = new TokenGenerator(TokenGenerator.Kind.GAUSSIAN, 15, 3, 2);
+        rows.addAll(PlanFixtures.rows("long", PlanFixtures.withPositions(gen.sequence(0, 16_000, 1), 1_000_000_000_000L, 3, 7)));
+        java.util.Random r = new java.util.Random(8);
+        long shortTokens = 0;
+        for (int i = 0; i < 2_000; i++) {
+            int n = 2 + r.nextInt(11);
+            shortTokens += n;
+            rows.addAll(PlanFixtures.rows("short-" + i, gen.sequence(100 + i, n, 1)));
+        }
+        long total = 16_000 + shortTokens;
+        Dataset<Row> input = PlanFixtures.frame(spark, rows, 3, 9);
+        io.zetaspark.job.report.StageMetrics metrics = new io.zetaspark.job.report.StageMetrics();
+        spark.sparkContext().addSparkListener(metrics);
+        List<io.zetaspark.job.report.StageMetrics.Stage> stages;
+        try {
+            stages = PlanFixtures.withConf(() -> {
+                io.zetaspark.job.report.StageMetrics.drain(spark.sparkContext());
+                int mark = metrics.mark();
+                Dataset<Row> out = Zeta.attention(input, SMALL);
+                assertEquals(total, out.count());
+                Zeta.release(out);
+                io.zetaspark.job.report.StageMetrics.drain(spark.sparkContext());
+                return metrics.since(mark);
+            }, ZetaPlan.LOCAL_MAX_TOKENS_CONF, "1000", "spark.zeta.validation.smallInputBytes", "0b",
+                    "spark.sql.shuffle.partitions", "8", "spark.sql.adaptive.coalescePartitions.enabled", "false");
+        } finally {
+            spark.sparkContext().removeSparkListener(metrics);
+        }
+        int checked = 0;
+        StringBuilder report = new StringBuilder();
+        for (io.zetaspark.job.report.StageMetrics.Stage st : stages) {
+            long read = st.shuffleReadRecords + st.inputRecords;
+            if (st.tasks < 8 || read < total / 2) {
+                continue; // a stage over a few summary rows, or over the input's own partitions
+            }
+            double fair = read / 8.0;
+            report.append(String.format(java.util.Locale.ROOT, "stage %d (%s): %d tasks, %d rows, largest task %d = %.2f fair shares%n",
+                    st.id, st.name, st.tasks, read, st.largestTaskRecords, st.largestTaskRecords / fair));
+            checked++;
+        }
+        System.out.print(report);
+        assertTrue(checked >= 3, "expected the validation shuffle and the distributed plan's stages:\n" + report);
+        for (io.zetaspark.job.report.StageMetrics.Stage st : stages) {
+            long read = st.shuffleReadRecords + st.inputRecords;
+            if (st.tasks >= 8 && read >= total / 2) {
+                assertTrue(st.largestTaskRecords <= 2.0 * read / 8,
+                        "stage " + st.id + " (" + st.name + ") has a task over two fair shares:\n" + report);
+            }
+        }
+    }
 }
