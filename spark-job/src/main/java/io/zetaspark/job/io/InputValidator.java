@@ -240,7 +240,7 @@ public final class InputValidator {
             // a split sequence's rows join every part that needs them as keys (p < qto)
             rowsChecked = rowsChecked.join(functions.broadcast(routes.frame()),
                     col("s").equalTo(col("rs")).and(col("p").lt(col("qto"))), "left");
-            route = functions.coalesce(col("route"), SequenceRoutes.blockRoute("p", partitions),
+            route = functions.coalesce(col("route"), routes.blockRoute("p"),
                     functions.xxhash64(col("s"), expr("p div " + SequenceRoutes.LONG_BLOCK)));
             queryFrom = functions.coalesce(col("qfrom"), lit(Long.MIN_VALUE));
         }

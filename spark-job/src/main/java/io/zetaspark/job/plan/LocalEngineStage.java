@@ -142,7 +142,7 @@ final class LocalEngineStage {
 
     /**
      * Spark's rows from the sorter. Spark reuses the row object, so the current row is read before
-     * the iterator advances; the first row of the next group is kept as a copy.
+     * the iterator advances (it is never held across an advance), and the group's key is cloned.
      */
     private static final class SparkRows implements Rows {
         private final Iterator<InternalRow> in;
@@ -169,7 +169,6 @@ final class LocalEngineStage {
             }
             key.take(current);
             queryFrom = current.getLong(RoutedRows.QUERY_FROM);
-            current = current.copy(); // one copy per group: the sorter's row moves on while the group is consumed
             return true;
         }
 

@@ -38,10 +38,13 @@ public final class SequenceRoutes {
 
     private final Dataset<Row> frame;
     private final List<String> large;
+    /** The route of each partition ({@link #partitionIds}), shared by the packed units and {@link #blockRoute}. */
+    private final long[] ids;
 
-    private SequenceRoutes(Dataset<Row> frame, List<String> large) {
+    private SequenceRoutes(Dataset<Row> frame, List<String> large, long[] ids) {
         this.frame = frame;
         this.large = large;
+        this.ids = ids;
     }
 
     /**
@@ -92,11 +95,11 @@ public final class SequenceRoutes {
                 large.add(String.valueOf(r.get(0)));
                 if (!r.isNullAt(4) && !r.isNullAt(5)) {
                     long lo = r.getLong(4);
-                    long blocks = (long) BLOCKS_PER_PARTITION * partitions;
-                    long blen = (r.getLong(5) - lo) / blocks + 1; // positions are >= 0: no overflow
+                    long span = r.getLong(5) - lo; // positions are >= 0: no overflow
+                    long blen = span / ((long) BLOCKS_PER_PARTITION * partitions) + 1;
                     routes.add(RowFactory.create(r.get(0), null, Long.MIN_VALUE, Long.MAX_VALUE, lo, blen,
                             (int) (offset % partitions)));
-                    offset += (r.getLong(5) - lo) / blen + 1;
+                    offset += span / blen + 1;
                 }
                 continue;
             }
@@ -149,22 +152,21 @@ public final class SequenceRoutes {
                 .add("blo", DataTypes.LongType, true).add("blen", DataTypes.LongType, true)
                 .add("boff", DataTypes.IntegerType, true);
         Collections.sort(large);
-        return new SequenceRoutes(spark.createDataFrame(routes, schema), large);
+        return new SequenceRoutes(spark.createDataFrame(routes, schema), large, ids);
     }
 
     /**
      * The route of a row of a sequence longer than a task, from the frame's block columns and the
      * row's position column {@code pos}: the id of partition {@code (floor((p − blo) / blen) + boff) mod
-     * partitions} (null where the block columns are null).
+     * partitions} over the partitions this plan was packed for (null where the block columns are null).
      */
-    public static Column blockRoute(String pos, int partitions) {
-        long[] ids = partitionIds(partitions);
+    public Column blockRoute(String pos) {
         Column[] lits = new Column[ids.length];
         for (int t = 0; t < ids.length; t++) {
             lits[t] = functions.lit(ids[t]);
         }
         Column block = functions.expr("(" + pos + " - blo) div blen");
-        Column t = functions.pmod(block.plus(functions.col("boff")), functions.lit((long) partitions));
+        Column t = functions.pmod(block.plus(functions.col("boff")), functions.lit((long) ids.length));
         return functions.element_at(functions.array(lits), t.plus(1).cast(DataTypes.IntegerType));
     }
 
