@@ -5,12 +5,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 
 /**
- * The caches and broadcasts one run of the plan creates (cached window rows, chunk totals, halo and
- * count broadcasts), remembered per result so that {@link Zeta#release} can free them once the
+ * The caches and broadcasts one run of the plan creates (cached window rows, chunk totals, the halo
+ * exchange's summaries, level and count broadcasts), remembered per result so that {@link Zeta#release} can free them once the
  * result is written: a notebook that calls the operator again and again must not pile up cached
  * intermediates. While {@link ZetaPlan} builds a plan, the stages register what they create here.
  */
@@ -20,6 +21,7 @@ public final class PlanResources {
 
     private final List<Dataset<?>> cached = new ArrayList<>();
     private final List<Broadcast<?>> broadcasts = new ArrayList<>();
+    private final List<JavaRDD<?>> rdds = new ArrayList<>();
 
     /** Starts collecting for the plan being built on this thread; returns the previous collector. */
     static PlanResources begin() {
@@ -36,7 +38,7 @@ public final class PlanResources {
         } else {
             BUILDING.set(before);
         }
-        if (r != null && result != null && (!r.cached.isEmpty() || !r.broadcasts.isEmpty())) {
+        if (r != null && result != null && (!r.cached.isEmpty() || !r.broadcasts.isEmpty() || !r.rdds.isEmpty())) {
             BY_RESULT.put(result, r);
         }
     }
@@ -47,6 +49,14 @@ public final class PlanResources {
             r.cached.add(ds);
         }
         return ds;
+    }
+
+    static <T> JavaRDD<T> cache(JavaRDD<T> rdd) {
+        PlanResources r = BUILDING.get();
+        if (r != null) {
+            r.rdds.add(rdd);
+        }
+        return rdd;
     }
 
     static <T> Broadcast<T> broadcast(Broadcast<T> b) {
@@ -66,9 +76,12 @@ public final class PlanResources {
         for (Dataset<?> d : r.cached) {
             d.unpersist(false);
         }
+        for (JavaRDD<?> d : r.rdds) {
+            d.unpersist(false);
+        }
         for (Broadcast<?> b : r.broadcasts) {
             b.unpersist(false); // executors drop their copies; the driver keeps the value, so the result stays usable
         }
-        return r.cached.size() + r.broadcasts.size();
+        return r.cached.size() + r.rdds.size() + r.broadcasts.size();
     }
 }

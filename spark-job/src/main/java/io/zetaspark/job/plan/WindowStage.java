@@ -9,12 +9,16 @@ import io.zetaspark.kernels.gpu.GpuWindowBatch;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
 
 /**
  * The executor side of the window stage: each partition of the (seq, level, curve, code, tag, pos)
@@ -28,7 +32,11 @@ final class WindowStage {
     private WindowStage() {
     }
 
-    /** Boundary keys of one partition: the head of its first run and the tail of its last run. */
+    /**
+     * Boundary keys of one partition: the head of its first run and the tail of its last run, each
+     * the keys the queries next to that edge in the neighbouring partitions use. What the driver
+     * sees of it is {@link #shape()}: run identities, row counts and flags, never the rows.
+     */
     static final class Summary implements Serializable {
         private static final long serialVersionUID = 1L;
         final int partition;
@@ -36,6 +44,11 @@ final class WindowStage {
         GroupKey last;
         KeyBuffer head;
         KeyBuffer tail;
+        int headRows;
+        int tailRows;
+        /** The rows each edge may lend at most: W/2 per cut it serves (bidirectional W/2 + M). */
+        int headBound;
+        int tailBound;
         boolean headSatisfied;
         boolean tailSatisfied;
 
@@ -45,6 +58,20 @@ final class WindowStage {
 
         boolean empty() {
             return first == null;
+        }
+
+        /** This summary without its rows (what is collected to chain the halos). */
+        Summary shape() {
+            Summary s = new Summary(partition);
+            s.first = first;
+            s.last = last;
+            s.headRows = head == null ? 0 : head.size;
+            s.tailRows = tail == null ? 0 : tail.size;
+            s.headBound = headBound;
+            s.tailBound = tailBound;
+            s.headSatisfied = headSatisfied;
+            s.tailSatisfied = tailSatisfied;
+            return s;
         }
     }
 
@@ -61,21 +88,17 @@ final class WindowStage {
     }
 
     /**
-     * What the queries at one partition's edges need from its neighbours: the smallest cut (chunk
-     * start) of the queries of its first and of its last run. A query that walks out of the
-     * partition needs W/2 keys it may use beyond the edge; keys below the smallest cut are usable by
-     * every such query, so that many of them bound the halo (bidirectional: W/2 + M of any keys).
+     * What the queries at one partition's edges need from its neighbours: the cuts (chunk starts)
+     * of the queries of its first and of its last run whose walk leaves the partition
+     * ({@link HaloCuts}; null: no such query).
      */
     static final class Needs implements Serializable {
         private static final long serialVersionUID = 1L;
         final int partition;
         GroupKey first;
         GroupKey last;
-        /** Smallest and largest cut of the first run's queries (null: no query). */
-        Long firstNeed;
-        Long firstMax;
-        Long lastNeed;
-        Long lastMax;
+        HaloCuts firstCuts;
+        HaloCuts lastCuts;
 
         Needs(int partition) {
             this.partition = partition;
@@ -88,6 +111,27 @@ final class WindowStage {
         boolean single() {
             return first != null && first.equals(last);
         }
+
+        /** These needs without their cuts (what is collected to route them). */
+        Needs shape() {
+            Needs n = new Needs(partition);
+            n.first = first;
+            n.last = last;
+            return n;
+        }
+    }
+
+    /** A growable list of cuts on a primitive array. */
+    private static final class CutList {
+        long[] v = new long[16];
+        int n;
+
+        void add(long c) {
+            if (n == v.length) {
+                v = Arrays.copyOf(v, n * 2);
+            }
+            v[n++] = c;
+        }
     }
 
     /**
@@ -95,7 +139,7 @@ final class WindowStage {
      * walk leaves the partition count, i.e. those with fewer than W/2 usable keys (pos below their
      * cut) between them and the edge inside the partition: a query deep inside finds its window
      * without a halo. Bidirectional: every query of an edge run counts (W/2 + M keys of any
-     * position are enough for all of them).
+     * position are enough for all of them), with the one cut {@code Long.MAX_VALUE}.
      */
     static Needs needs(int partition, Iterator<WindowRow> rows, long chunkSize, boolean causal, int half) {
         Needs n = new Needs(partition);
@@ -103,16 +147,14 @@ final class WindowStage {
         SmallestPositions seen = new SmallestPositions(half);
         long[] cuts = new long[64]; // the current run's rows: key pos, or (for queries) -1 - cut
         int size = 0;
-        Long need = null;
-        Long max = null;
+        CutList edge = new CutList();
         boolean inFirst = true;
         while (rows.hasNext()) {
             WindowRow r = rows.next();
             if (current == null || !current.holds(r)) {
                 if (current != null) {
                     if (inFirst) {
-                        n.firstNeed = need;
-                        n.firstMax = max;
+                        n.firstCuts = HaloCuts.of(edge.v, edge.n);
                     }
                     inFirst = false;
                 }
@@ -121,8 +163,6 @@ final class WindowStage {
                     n.first = current;
                 }
                 size = 0;
-                need = null;
-                max = null;
                 seen.clear();
             }
             long cut = causal ? (r.getPos() / chunkSize) * chunkSize : Long.MAX_VALUE;
@@ -134,8 +174,7 @@ final class WindowStage {
                 if (r.getTag() == 0) {
                     seen.add(r.getPos());
                 } else if (!causal || !seen.atLeastBelow(cut)) {
-                    need = need == null ? cut : Math.min(need, cut);
-                    max = max == null ? cut : Math.max(max, cut);
+                    edge.add(cut);
                 }
             }
         }
@@ -143,14 +182,12 @@ final class WindowStage {
             return n;
         }
         if (inFirst) {
-            n.firstNeed = need;
-            n.firstMax = max;
+            n.firstCuts = HaloCuts.of(edge.v, edge.n);
         }
         n.last = current;
         // the last run, backwards: queries with fewer than W/2 usable keys after them leave at the end
         seen.clear();
-        need = null;
-        max = null;
+        edge.n = 0;
         for (int i = size - 1; i >= 0; i--) {
             long x = cuts[i];
             if (x >= 0) {
@@ -158,13 +195,11 @@ final class WindowStage {
             } else {
                 long cut = -1 - x;
                 if (!causal || !seen.atLeastBelow(cut)) {
-                    need = need == null ? cut : Math.min(need, cut);
-                    max = max == null ? cut : Math.max(max, cut);
+                    edge.add(cut);
                 }
             }
         }
-        n.lastNeed = need;
-        n.lastMax = max;
+        n.lastCuts = HaloCuts.of(edge.v, edge.n);
         return n;
     }
 
@@ -223,84 +258,97 @@ final class WindowStage {
         }
     }
 
-    private static Long minNull(Long a, Long b) {
-        return a == null ? b : b == null ? a : Long.valueOf(Math.min(a, b));
-    }
-
-    private static Long maxNull(Long a, Long b) {
-        return a == null ? b : b == null ? a : Long.valueOf(Math.max(a, b));
-    }
-
     /**
-     * Round 1 (driver): per partition, {tail min, tail max, head min, head max}: the tail of its last
-     * run must hold W/2 keys below "min" for the partitions after it that share the run (a chain
-     * through partitions that hold nothing but that run takes the smallest and largest cut along
-     * it), and needs no key at or above "max" (ineligible for every one of those queries: the walk
-     * would skip it). The head, the same for the partitions before it. Null: nobody needs that edge.
+     * Round 1 (driver, from shapes only): which partitions' cuts each partition's edges must
+     * serve. Per needing partition, {lender, side}: side 0, its first run's cuts go to the tail of
+     * the lender before it that shares the run; side 1, its last run's cuts go to the head of the
+     * lender after it. A chain through partitions that hold nothing but that run sends the cuts of
+     * every partition along it to the same lender.
      */
-    static Map<Integer, Long[]> requirements(List<Needs> all) {
-        Needs[] byIndex = new Needs[all.size()];
-        for (Needs n : all) {
+    static Map<Integer, List<int[]>> routes(List<Needs> shapes) {
+        Needs[] byIndex = new Needs[shapes.size()];
+        for (Needs n : shapes) {
             byIndex[n.partition] = n;
         }
-        Map<Integer, Long[]> req = new HashMap<>();
-        Long carryMin = null;
-        Long carryMax = null;
-        Needs after = null;
-        for (int q = byIndex.length - 1; q >= 0; q--) {
-            Needs n = byIndex[q];
-            if (n == null || n.empty()) {
-                continue;
-            }
-            Long lo = null;
-            Long hi = null;
-            if (after != null && after.first.equals(n.last)) {
-                lo = minNull(after.firstNeed, after.single() ? carryMin : null);
-                hi = maxNull(after.firstMax, after.single() ? carryMax : null);
-            }
-            req.put(q, new Long[] {lo, hi, null, null});
-            carryMin = lo;
-            carryMax = hi;
-            after = n;
-        }
-        carryMin = null;
-        carryMax = null;
-        Needs before = null;
+        Map<Integer, List<int[]>> routes = new HashMap<>();
         for (int q = 0; q < byIndex.length; q++) {
-            Needs n = byIndex[q];
-            if (n == null || n.empty()) {
+            Needs lender = byIndex[q];
+            if (lender == null || lender.empty()) {
                 continue;
             }
-            Long lo = null;
-            Long hi = null;
-            if (before != null && before.last.equals(n.first)) {
-                lo = minNull(before.lastNeed, before.single() ? carryMin : null);
-                hi = maxNull(before.lastMax, before.single() ? carryMax : null);
+            for (int r = q + 1; r < byIndex.length; r++) {
+                Needs n = byIndex[r];
+                if (n == null || n.empty()) {
+                    continue;
+                }
+                if (!n.first.equals(lender.last)) {
+                    break;
+                }
+                routes.computeIfAbsent(r, x -> new ArrayList<>()).add(new int[] {q, 0});
+                if (!n.single()) {
+                    break;
+                }
             }
-            req.get(q)[2] = lo;
-            req.get(q)[3] = hi;
-            carryMin = lo;
-            carryMax = hi;
-            before = n;
+            for (int r = q - 1; r >= 0; r--) {
+                Needs n = byIndex[r];
+                if (n == null || n.empty()) {
+                    continue;
+                }
+                if (!n.last.equals(lender.first)) {
+                    break;
+                }
+                routes.computeIfAbsent(r, x -> new ArrayList<>()).add(new int[] {q, 1});
+                if (!n.single()) {
+                    break;
+                }
+            }
+        }
+        return routes;
+    }
+
+    /** Cuts on their way to the partition that lends for them (side 0: its tail, 1: its head). */
+    static final class Request implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final int side;
+        final HaloCuts cuts;
+
+        Request(int side, HaloCuts cuts) {
+            this.side = side;
+            this.cuts = cuts;
+        }
+    }
+
+    /** The {tail, head} requirement of one lending partition: the union of the cuts sent to each edge. */
+    static HaloCuts[] requirement(Iterator<Request> requests) {
+        HaloCuts[] req = new HaloCuts[2];
+        while (requests.hasNext()) {
+            Request r = requests.next();
+            req[r.side] = HaloCuts.union(req[r.side], r.cuts);
         }
         return req;
     }
 
+    /** Keys needed per cut: causal W/2, bidirectional W/2 + M (the own chunk is skipped). */
+    static int needed(boolean causal, long chunkSize, int half) {
+        return (int) Math.min(Integer.MAX_VALUE, causal ? half : half + chunkSize);
+    }
+
     /**
      * Round 2 (executors): the boundary summary of one sorted partition: the head of its first run
-     * and the tail of its last run, each until {@code rule.needed()} keys below the requirement's
-     * smallest cut have been seen (or the run ends), leaving out keys at or above its largest cut
-     * ({@code req} = {tail min, tail max, head min, head max}).
+     * and the tail of its last run, each the keys that the requirement's cuts use walking away from
+     * that edge ({@link HaloCuts.Walk}), until every cut has its keys or the run ends
+     * ({@code req} = {tail, head}).
      */
-    static Summary summarize(int partition, Iterator<WindowRow> rows, int d, HaloRule rule, Long[] req) {
+    static Summary summarize(int partition, Iterator<WindowRow> rows, int d, int needed, HaloCuts[] req) {
         Summary s = new Summary(partition);
-        Long tailMin = req == null ? null : req[0];
-        Long tailMax = req == null ? null : req[1];
-        Long headMin = req == null ? null : req[2];
-        Long headMax = req == null ? null : req[3];
+        HaloCuts tailCuts = req == null ? null : req[0];
+        HaloCuts headCuts = req == null ? null : req[1];
+        s.tailBound = tailCuts == null ? 0 : tailCuts.bound(needed);
+        s.headBound = headCuts == null ? 0 : headCuts.bound(needed);
+        long tailTop = tailCuts == null ? Long.MIN_VALUE : tailCuts.largest();
         KeyBuffer groupKeys = new KeyBuffer(d, 64);
         GroupKey current = null;
-        int headCount = 0;
+        HaloCuts.Walk head = null;
         boolean inFirst = true;
         while (rows.hasNext()) {
             WindowRow r = rows.next();
@@ -313,83 +361,95 @@ final class WindowStage {
                 if (s.first == null) {
                     s.first = current;
                     s.head = new KeyBuffer(d, 16);
-                    s.headSatisfied = headMin == null;
+                    s.headSatisfied = headCuts == null;
+                    head = headCuts == null ? null : headCuts.walk(needed);
                 }
             }
             if (r.getTag() != 0) {
                 continue;
             }
-            if (tailMin != null && rule.useful(r.getPos(), tailMax)) {
+            if (tailCuts != null && r.getPos() < tailTop) {
                 groupKeys.add(r.getCode(), r.getPos(), r.getVec(), 0);
             }
-            if (inFirst && !s.headSatisfied && rule.useful(r.getPos(), headMax)) {
-                s.head.add(r.getCode(), r.getPos(), r.getVec(), 0);
-                if (rule.counts(r.getPos(), headMin) && ++headCount >= rule.needed()) {
-                    s.headSatisfied = true;
+            if (inFirst && !s.headSatisfied) {
+                if (head.offer(r.getPos())) {
+                    s.head.add(r.getCode(), r.getPos(), r.getVec(), 0);
                 }
+                s.headSatisfied = head.satisfied();
             }
         }
         if (current != null) {
             s.last = current;
-            int count = 0;
-            int start = groupKeys.size;
-            if (tailMin != null) {
-                while (start > 0 && count < rule.needed()) {
+            if (tailCuts == null) {
+                s.tail = new KeyBuffer(d, 4);
+                s.tailSatisfied = true;
+            } else {
+                HaloCuts.Walk tail = tailCuts.walk(needed);
+                boolean[] lent = new boolean[groupKeys.size];
+                int start = groupKeys.size;
+                while (start > 0 && !tail.satisfied()) {
                     start--;
-                    if (rule.counts(groupKeys.pos[start], tailMin)) {
-                        count++;
+                    lent[start] = tail.offer(groupKeys.pos[start]);
+                }
+                KeyBuffer t = new KeyBuffer(d, 16);
+                for (int i = start; i < groupKeys.size; i++) {
+                    if (lent[i]) {
+                        t.add(groupKeys.code[i], groupKeys.pos[i], groupKeys.vec, i * d);
                     }
                 }
-            } else {
-                start = 0;
-                groupKeys.clear();
+                s.tail = t;
+                s.tailSatisfied = tail.satisfied();
             }
-            s.tail = groupKeys.slice(start, groupKeys.size);
-            s.tailSatisfied = tailMin == null || count >= rule.needed();
         }
         return s;
     }
 
     /**
-     * The halos of every partition of a sorted window-row RDD (cached by the caller: it is read
-     * three times). Two small jobs: the edge needs, then the boundary keys that meet them. Each
-     * boundary receives W/2 (bidirectional W/2 + M) keys below the smallest cut of the queries next
-     * to it, plus the keys between the smallest and the largest cut met on the way; keys that no
-     * query next to it may use are left out, so a run of one repeated word lends nothing.
+     * Which partitions lend to which: per partition, the partitions whose tails form its
+     * {@code prev} halo and whose heads form its {@code next} halo (each in partition order), and
+     * the rows each side will hold. Computed on the driver from {@link Summary#shape()}s only.
      */
-    static Map<Integer, Halo> halos(org.apache.spark.api.java.JavaRDD<WindowRow> sorted, int d, long chunkSize,
-                                    int halfWindow, boolean causal) {
-        List<Needs> needs = sorted.mapPartitionsWithIndex(
-                (idx, it) -> List.of(needs(idx, it, chunkSize, causal, halfWindow)).iterator(), true).collect();
-        Map<Integer, Long[]> req = requirements(needs);
-        HaloRule rule = new HaloRule(causal, (int) chunkSize, halfWindow);
-        List<Summary> summaries = sorted.mapPartitionsWithIndex(
-                (idx, it) -> List.of(summarize(idx, it, d, rule, req.get(idx))).iterator(), true).collect();
-        return assembleHalos(summaries, d);
-    }
+    static final class HaloPlan implements Serializable {
+        private static final long serialVersionUID = 1L;
+        /** Per lending partition: {borrower, side (0 its tail lent as prev, 1 its head lent as next)}. */
+        final Map<Integer, List<int[]>> lends = new HashMap<>();
+        /** Per borrowing partition: {prev rows, next rows, prev bound, next bound, prev pieces, next pieces}. */
+        final Map<Integer, int[]> rows = new HashMap<>();
 
-    /** The largest halo side (rows) of a halo map: what one partition boundary borrowed. */
-    static int largestSide(Map<Integer, Halo> halos) {
-        int max = 0;
-        for (Halo h : halos.values()) {
-            max = Math.max(max, Math.max(h.prev.size, h.next.size));
+        int borrowers() {
+            return rows.size();
         }
-        return max;
+
+        /** The largest halo side (rows) of any partition: what one partition boundary borrowed. */
+        int largestSide() {
+            int max = 0;
+            for (int[] r : rows.values()) {
+                max = Math.max(max, Math.max(r[0], r[1]));
+            }
+            return max;
+        }
+
+        private void lend(int from, int to, int side, int count, int bound) {
+            lends.computeIfAbsent(from, x -> new ArrayList<>()).add(new int[] {to, side});
+            int[] r = rows.computeIfAbsent(to, x -> new int[6]);
+            r[side] += count;
+            r[2 + side] = (int) Math.min(Integer.MAX_VALUE, (long) r[2 + side] + bound);
+            r[4 + side]++;
+        }
     }
 
-    /** Pass 2 (driver): chains the summaries into each partition's halo. */
-    static Map<Integer, Halo> assembleHalos(List<Summary> summaries, int d) {
-        Summary[] byIndex = new Summary[summaries.size()];
-        for (Summary s : summaries) {
+    /** Pass 2 (driver): chains the summaries' shapes into which partition lends to which. */
+    static HaloPlan plan(List<Summary> shapes) {
+        Summary[] byIndex = new Summary[shapes.size()];
+        for (Summary s : shapes) {
             byIndex[s.partition] = s;
         }
-        Map<Integer, Halo> halos = new HashMap<>();
+        HaloPlan plan = new HaloPlan();
         for (int p = 0; p < byIndex.length; p++) {
             Summary s = byIndex[p];
             if (s == null || s.empty()) {
                 continue;
             }
-            List<KeyBuffer> before = new ArrayList<>();
             for (int q = p - 1; q >= 0; q--) {
                 Summary o = byIndex[q];
                 if (o == null || o.empty()) {
@@ -398,13 +458,11 @@ final class WindowStage {
                 if (!o.last.equals(s.first)) {
                     break;
                 }
-                before.add(o.tail);
+                plan.lend(q, p, 0, o.tailRows, o.tailBound);
                 if (o.tailSatisfied || !o.first.equals(s.first)) {
                     break;
                 }
             }
-            Collections.reverse(before);
-            List<KeyBuffer> after = new ArrayList<>();
             for (int q = p + 1; q < byIndex.length; q++) {
                 Summary o = byIndex[q];
                 if (o == null || o.empty()) {
@@ -413,24 +471,114 @@ final class WindowStage {
                 if (!o.first.equals(s.last)) {
                     break;
                 }
-                after.add(o.head);
+                plan.lend(q, p, 1, o.headRows, o.headBound);
                 if (o.headSatisfied || !o.last.equals(s.last)) {
                     break;
                 }
             }
-            if (!before.isEmpty() || !after.isEmpty()) {
-                halos.put(p, new Halo(concat(before, d), concat(after, d)));
-            }
         }
-        return halos;
+        return plan;
     }
 
-    private static KeyBuffer concat(List<KeyBuffer> parts, int d) {
-        KeyBuffer b = new KeyBuffer(d, 16);
-        for (KeyBuffer part : parts) {
-            b.addAll(part);
+    /** One lent piece on its way to the borrowing partition: the lender's index orders the pieces. */
+    static final class Piece implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final int lender;
+        final int side;
+        final KeyBuffer keys;
+
+        Piece(int lender, int side, KeyBuffer keys) {
+            this.lender = lender;
+            this.side = side;
+            this.keys = keys;
         }
-        return b;
+    }
+
+    /** The halo exchange of one sorted window-row RDD: what moves where, and the rows themselves. */
+    static final class Exchange {
+        final HaloPlan plan;
+        /** Pieces by borrowing partition (partition i of this RDD holds partition i's pieces). */
+        final JavaRDD<Piece> pieces;
+        /** The lenders' summaries, cached until the result is released (read by the exchange). */
+        final JavaRDD<Summary> summaries;
+
+        Exchange(HaloPlan plan, JavaRDD<Piece> pieces, JavaRDD<Summary> summaries) {
+            this.plan = plan;
+            this.pieces = pieces;
+            this.summaries = summaries;
+        }
+    }
+
+    /**
+     * The halo exchange of a sorted window-row RDD (cached by the caller: it is read three times).
+     * The driver sees shapes only, a few values per partition whatever the data: which runs each
+     * partition starts and ends with, then how many rows each edge will lend and whether that
+     * satisfied it. What is proportional to the data travels between executors by two small
+     * shuffles keyed by partition: the cuts of the queries that walk out of a partition go to the
+     * partition that lends to them, and the lent rows go to their borrowers, read next to the
+     * sorted rows by {@link #scanWithHalos}. Each edge lends at most W/2 keys per distinct cut of
+     * the queries it serves (bidirectional W/2 + M in all, {@link HaloCuts}); keys that none of
+     * them uses are left out, so a run of one repeated word lends nothing.
+     */
+    static Exchange exchange(JavaRDD<WindowRow> sorted, int d, long chunkSize, int halfWindow, boolean causal) {
+        int partitions = sorted.getNumPartitions();
+        JavaRDD<Needs> needs = sorted.mapPartitionsWithIndex(
+                (idx, it) -> List.of(needs(idx, it, chunkSize, causal, halfWindow)).iterator(), true)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<Summary> summaries;
+        HaloPlan plan;
+        try {
+            Map<Integer, List<int[]>> routes = routes(needs.map(Needs::shape).collect());
+            JavaRDD<Request> requests = needs.flatMapToPair(n -> {
+                List<Tuple2<Integer, Request>> out = new ArrayList<>();
+                for (int[] r : routes.getOrDefault(n.partition, List.of())) {
+                    HaloCuts cuts = r[1] == 0 ? n.firstCuts : n.lastCuts;
+                    if (cuts != null) {
+                        out.add(new Tuple2<>(r[0], new Request(r[1], cuts)));
+                    }
+                }
+                return out.iterator();
+            }).partitionBy(new HashPartitioner(partitions)).values(); // Integer keys in [0, n): partition = key
+            int needed = needed(causal, chunkSize, halfWindow);
+            summaries = sorted.zipPartitions(requests, (rows, reqs) ->
+                    List.of(summarize(TaskContext.getPartitionId(), rows, d, needed, requirement(reqs))).iterator())
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            plan = plan(summaries.map(Summary::shape).collect()); // computes (and caches) the summaries
+        } finally {
+            needs.unpersist(false);
+        }
+        Map<Integer, List<int[]>> lends = plan.lends;
+        JavaRDD<Piece> pieces = summaries.flatMapToPair(s -> {
+            List<Tuple2<Integer, Piece>> out = new ArrayList<>();
+            for (int[] l : lends.getOrDefault(s.partition, List.of())) {
+                out.add(new Tuple2<>(l[0], new Piece(s.partition, l[1], l[1] == 0 ? s.tail : s.head)));
+            }
+            return out.iterator();
+        }).partitionBy(new HashPartitioner(partitions)).values();
+        return new Exchange(plan, pieces, summaries);
+    }
+
+    /** The halo of one borrowing partition from its pieces (null when it borrows nothing). */
+    static Halo assemble(Iterator<Piece> pieces, int d) {
+        List<Piece> all = new ArrayList<>();
+        pieces.forEachRemaining(all::add);
+        if (all.isEmpty()) {
+            return null;
+        }
+        all.sort(java.util.Comparator.comparingInt((Piece p) -> p.lender));
+        KeyBuffer prev = new KeyBuffer(d, 16);
+        KeyBuffer next = new KeyBuffer(d, 16);
+        for (Piece p : all) {
+            (p.side == 0 ? prev : next).addAll(p.keys);
+        }
+        return new Halo(prev, next);
+    }
+
+    /** Pass 3 over the sorted rows with their halos from the exchange (same partitioning). */
+    static JavaRDD<CandRow> scanWithHalos(JavaRDD<WindowRow> sorted, Exchange ex, int d, int k, int half,
+                                          long chunkSize, boolean causal, EngineChoice engine) {
+        return sorted.zipPartitions(ex.pieces, (rows, pieces) ->
+                scan(rows, assemble(pieces, d), d, k, half, chunkSize, causal, engine));
     }
 
     /** One engine decision per executor JVM and choice (decided, and logged, once). */

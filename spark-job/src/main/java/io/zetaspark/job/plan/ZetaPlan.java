@@ -52,9 +52,10 @@ import org.apache.spark.storage.StorageLevel;
  *   <li>each token becomes one query row per curve (in its chunk's nested level) and one key row per
  *       curve and level that can serve it; the rows are range-partitioned and sorted by
  *       (seq, level, curve, code, tag, pos) with Spark's own sort;</li>
- *   <li>a small job collects every partition's boundary keys; the driver chains them into halos
- *       and broadcasts them; each partition then runs the kernels' window rule
- *       ({@link WindowStage});</li>
+ *   <li>two small jobs collect each partition's edge needs and the shape of what its edges can
+ *       lend (cuts, run identities and row counts, never rows); the driver chains them; the lent
+ *       rows reach their borrowers through one shuffle, and each partition runs the kernels' window
+ *       rule with them ({@link WindowStage});</li>
  *   <li>per-curve lists are merged per query (top-k of the deduplicated union, {@link MergeStage});
  *       with {@code exact=true} a blocked brute force produces the lists instead;</li>
  *   <li>the selected far keys fetch their value vectors with one join (the dominant data movement:
@@ -469,17 +470,15 @@ public final class ZetaPlan {
         Dataset<WindowRow> sorted = PlanResources.cache(sortedWindowRows(tokens, params, d, partitions, levels)
                 .persist(StorageLevel.MEMORY_AND_DISK()));
         JavaRDD<WindowRow> sortedRdd = sorted.javaRDD();
-        Map<Integer, WindowStage.Halo> halos = WindowStage.halos(sortedRdd, d, params.chunkSize(), params.halfWindow(),
+        WindowStage.Exchange halos = WindowStage.exchange(sortedRdd, d, params.chunkSize(), params.halfWindow(),
                 causal);
-        LOG.info("window stage: {} of {} partitions borrow halo rows, at most {} rows on one side", halos.size(),
-                sortedRdd.getNumPartitions(), WindowStage.largestSide(halos));
-        Broadcast<Map<Integer, WindowStage.Halo>> bc = PlanResources.broadcast(
-                JavaSparkContext.fromSparkContext(tokens.sparkSession().sparkContext()).broadcast(halos));
+        PlanResources.cache(halos.summaries);
+        LOG.info("window stage: {} of {} partitions borrow halo rows, at most {} rows on one side", halos.plan.borrowers(),
+                sortedRdd.getNumPartitions(), halos.plan.largestSide());
         int k = params.k();
         int half = params.halfWindow();
         long m = params.chunkSize();
-        JavaRDD<CandRow> cands = sortedRdd.mapPartitionsWithIndex(
-                (idx, it) -> WindowStage.scan(it, bc.value().get(idx), d, k, half, m, causal, engine), true);
+        JavaRDD<CandRow> cands = WindowStage.scanWithHalos(sortedRdd, halos, d, k, half, m, causal, engine);
         return tokens.sparkSession().createDataset(cands.rdd(), bean(CandRow.class));
     }
 

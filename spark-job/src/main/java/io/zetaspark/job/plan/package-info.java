@@ -4,7 +4,7 @@
  * ({@link io.zetaspark.job.plan.SequenceRoutes}), the in-task engine route
  * ({@link io.zetaspark.job.plan.LocalEngineStage}), and for long sequences Catalyst Morton codes,
  * range-sorted window runs with halo exchange ({@link io.zetaspark.job.plan.WindowStage},
- * {@link io.zetaspark.job.plan.HaloRule}), the per-query merge, the mean-slot sums and the
+ * {@link io.zetaspark.job.plan.HaloCuts}), the per-query merge, the mean-slot sums and the
  * per-chunk final stage. Row beans of the stages are in {@code plan.rows}.
  *
  * <p>What must not live here: numerics, input checks and file output. Every distance, top-k,
