@@ -78,44 +78,62 @@ public final class PackedKeyRun {
      * @return the number of key rows walked
      */
     public int collect(int ins, int lowIdx, int hiIdx, int half, float[] q, int qOff, TopK top, boolean distinct) {
+        if (picked.length < half) {
+            picked = new int[half];
+        }
+        int walked = 0;
+        int taken = 0;
         final int[] rows = this.rows;
         final long[] codes = this.codes;
         final int stride = this.stride;
+        final int[] picked = this.picked;
         final int to = codes.length;
-        int walked = 0;
-        int taken = 0;
+        // each side in two passes: the walk only reads token indices and picks the rows (no branch
+        // on eligibility: the pick is written every step and kept when eligible), then the picked
+        // rows' distances are computed and offered in walk order, a loop without control flow that
+        // the processor overlaps; the offers and their order are those of a single pass
         int i = ins - 1;
         while (i >= 0 && taken < half) {
             walked++;
             int id = rows[i * stride];
-            if (id < lowIdx || id >= hiIdx) {
-                taken++;
-                offer(top, distinct, distance(q, qOff, i), id);
-                i--;
-            } else if (i > 0 && codes[i - 1] == codes[i] && rows[(i - 1) * stride] >= lowIdx) {
+            int eligible = ((id - lowIdx) >>> 31) | ((hiIdx - 1 - id) >>> 31); // id < lowIdx || id >= hiIdx
+            picked[taken] = i;
+            taken += eligible;
+            if (i > 0 && codes[i - 1] == codes[i] && eligible == 0 && rows[(i - 1) * stride] >= lowIdx) {
                 // first row of this code run at or above lowIdx; everything from there to i is ineligible
                 i = lowerBound(0, i, codes[i], lowIdx) - 1;
             } else {
                 i--;
             }
         }
+        offerPicked(taken, q, qOff, top, distinct);
         taken = 0;
         i = ins;
         while (i < to && taken < half) {
             walked++;
             int id = rows[i * stride];
-            if (id < lowIdx || id >= hiIdx) {
-                taken++;
-                offer(top, distinct, distance(q, qOff, i), id);
-                i++;
-            } else if (i + 1 < to && codes[i + 1] == codes[i] && rows[(i + 1) * stride] < hiIdx) {
+            int eligible = ((id - lowIdx) >>> 31) | ((hiIdx - 1 - id) >>> 31);
+            picked[taken] = i;
+            taken += eligible;
+            if (i + 1 < to && codes[i + 1] == codes[i] && eligible == 0 && rows[(i + 1) * stride] < hiIdx) {
                 // first row of this code run at or above hiIdx (or the run's end)
                 i = lowerBound(i + 1, to, codes[i], hiIdx);
             } else {
                 i++;
             }
         }
+        offerPicked(taken, q, qOff, top, distinct);
         return walked;
+    }
+
+    /** Scratch: the rows one side of a walk picked (one run is walked by one thread at a time). */
+    private int[] picked = new int[0];
+
+    private void offerPicked(int count, float[] q, int qOff, TopK top, boolean distinct) {
+        for (int j = 0; j < count; j++) {
+            int r = picked[j];
+            offer(top, distinct, distance(q, qOff, r), rows[r * stride]);
+        }
     }
 
     private static void offer(TopK top, boolean distinct, double dist, int id) {

@@ -89,4 +89,61 @@ class PackedKeyRunTest {
         assertTrue(checked > 400 * 8, "the windows kept candidates: " + checked);
         assertTrue(jumped > 0, "some walks jumped over an equal-code stretch");
     }
+
+    /**
+     * The eligibility edges: walks that start in the code run of the keys just below and at each
+     * cut (token indices lowIdx − 1, lowIdx, hiIdx − 1, hiIdx) on dense positions with many tokens
+     * per chunk, with a heap large enough to keep every window candidate, so that one key judged
+     * differently changes the kept set.
+     */
+    @Test
+    void packedWalkJudgesTheKeysAtEveryCutLikeTheWindowRule() {
+        Random rnd = new Random(9);
+        int d = 3;
+        int curves = 1;
+        int n = 1500;
+        long m = 16;
+        long[] pos = new long[n];
+        float[] k = new float[n * d];
+        long[] kCodes = new long[n];
+        for (int i = 0; i < n; i++) {
+            pos[i] = i;
+            for (int j = 0; j < d; j++) {
+                k[i * d + j] = rnd.nextFloat();
+            }
+            kCodes[i] = rnd.nextInt(32); // equal-code runs of about 47 keys, in position order
+        }
+        SortedKeyRun plain = SortedKeyRun.forLevel(kCodes, k, d, curves, n, pos)[0];
+        PackedKeyRun packed = PackedKeyRun.forLevel(kCodes, k, d, curves, n)[0];
+        int compared = 0;
+        for (int t = 0; t < 600; t++) {
+            int query = 1 + rnd.nextInt(n - 2);
+            boolean causal = t % 2 == 0;
+            long cutLo = pos[query] / m * m;
+            long cutHi = causal ? Long.MAX_VALUE : cutLo + m;
+            int low = NestedLevels.countBelow(pos, n, cutLo);
+            int hi = NestedLevels.countBelow(pos, n, cutHi);
+            int[] edges = {low - 1, low, hi - 1, hi};
+            int target = Math.max(0, Math.min(n - 1, edges[t % 4]));
+            int half = 1 + rnd.nextInt(60);
+            int ins = CurveWindow.insertionPoint(plain.codes, 0, n, kCodes[target]);
+            float[] q = {rnd.nextFloat(), rnd.nextFloat(), rnd.nextFloat()};
+            TopK a = new TopK(2 * half);
+            int walkedA = CurveWindow.collect(plain.codes, plain.pos, plain.vec, plain.id, d, 0, n, ins, cutLo, cutHi,
+                    half, q, 0, a, false);
+            TopK b = new TopK(2 * half);
+            int walkedB = packed.collect(ins, low, hi, half, q, 0, b, false);
+            assertEquals(walkedA, walkedB, "rows walked, query " + query + ", edge " + t % 4);
+            long[] posA = new long[2 * half];
+            int countA = a.drainSorted(null, posA, null, 0);
+            long[] idxB = new long[2 * half];
+            int countB = b.drainSorted(null, idxB, null, 0);
+            assertEquals(countA, countB, "candidates, query " + query + ", edge " + t % 4);
+            for (int j = 0; j < countB; j++) {
+                assertEquals(posA[j], pos[(int) idxB[j]], "candidate " + j + ", query " + query + ", edge " + t % 4);
+            }
+            compared += countA;
+        }
+        assertTrue(compared > 600 * 4, "candidates compared: " + compared);
+    }
 }
