@@ -308,13 +308,22 @@ public final class PlanBenchmark {
 
     private static String stageTable(List<StageMetrics.Stage> stages, long n) {
         StringBuilder sb = new StringBuilder("| stage | created at | tasks | s | shuffle rows written | per token "
-                + "| shuffle bytes written | per token | shuffle rows read | input rows | longest task s | median task s |\n"
+                + "| shuffle bytes written | per token | shuffle rows read | input rows | longest tasks s | median task s |\n"
                 + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (StageMetrics.Stage s : stages) {
-            sb.append(String.format(Locale.ROOT, "| %d | %s | %d | %.2f | %,d | %.2f | %,d | %.1f | %,d | %,d | %.2f | %.2f |%n",
+            sb.append(String.format(Locale.ROOT, "| %d | %s | %d | %.2f | %,d | %.2f | %,d | %.1f | %,d | %,d | %s | %.2f |%n",
                     s.id, s.name.replace("|", "/"), s.tasks, s.seconds, s.shuffleWriteRecords,
                     s.shuffleWriteRecords / (double) n, s.shuffleWriteBytes, s.shuffleWriteBytes / (double) n,
-                    s.shuffleReadRecords, s.inputRecords, s.longestTask, s.medianTask));
+                    s.shuffleReadRecords, s.inputRecords, longest(s.taskSeconds, 3), s.medianTask));
+        }
+        return sb.toString();
+    }
+
+    /** The {@code count} longest task times of a stage ("12.20, 11.90, 0.01"). */
+    static String longest(double[] longestFirst, int count) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(count, longestFirst.length); i++) {
+            sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", longestFirst[i]));
         }
         return sb.toString();
     }

@@ -43,11 +43,14 @@ public final class StageMetrics extends SparkListener {
          * + inputRecords) / tasks} it shows skew without the noise of task times.
          */
         public final long largestTaskRecords;
+        /** Every successful task's duration, seconds, longest first. */
+        public final double[] taskSeconds;
 
         Stage(int id, String phase, String name, int tasks, double seconds, long shuffleWriteRecords,
               long shuffleWriteBytes, long shuffleReadRecords, long inputRecords, double longestTask,
-              double medianTask, long peakExecutionMemory, long largestTaskRecords) {
+              double medianTask, long peakExecutionMemory, long largestTaskRecords, double[] taskSeconds) {
             this.largestTaskRecords = largestTaskRecords;
+            this.taskSeconds = taskSeconds;
             this.longestTask = longestTask;
             this.medianTask = medianTask;
             this.peakExecutionMemory = peakExecutionMemory;
@@ -109,10 +112,19 @@ public final class StageMetrics extends SparkListener {
                 m == null ? 0 : m.shuffleWriteMetrics().bytesWritten(),
                 m == null ? 0 : m.shuffleReadMetrics().recordsRead(),
                 m == null ? 0 : m.inputMetrics().recordsRead(), longest, median,
-                peakMemory.getOrDefault(s.stageId(), 0L), largestRead.getOrDefault(s.stageId(), 0L)));
+                peakMemory.getOrDefault(s.stageId(), 0L), largestRead.getOrDefault(s.stageId(), 0L),
+                longestFirst(millis)));
         taskMillis.remove(s.stageId());
         peakMemory.remove(s.stageId());
         largestRead.remove(s.stageId());
+    }
+
+    private static double[] longestFirst(List<Long> sortedMillis) {
+        double[] out = new double[sortedMillis.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = sortedMillis.get(out.length - 1 - i) / 1e3;
+        }
+        return out;
     }
 
     /** Waits until every event posted so far has reached the listeners. */
