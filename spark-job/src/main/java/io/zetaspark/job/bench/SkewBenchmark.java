@@ -54,7 +54,8 @@ public final class SkewBenchmark {
         spark.sparkContext().setLogLevel("WARN");
         String md = run(spark, longTokens, shortSequences, shortTokens, runs)
                 .replace("Command: `bin/zeta bench-skew`",
-                        "Command: `bin/zeta bench-skew " + String.join(" ", smoke ? new String[] {"smoke", "OUT"} : args) + "`");
+                        ("Command: `bin/zeta bench-skew " + String.join(" ", smoke ? new String[] {"smoke", "OUT"} : args)).trim()
+                                + "`");
         spark.stop();
         System.out.print(md);
         BenchmarkReport.replaceSection(report, HEADING, md);
