@@ -51,10 +51,11 @@ public final class Zeta {
 
     /**
      * Frees the caches and broadcasts that the plan of {@code result} created (cached window rows
-     * and chunk totals of the distributed plan, halo and count broadcasts), once the result has been
-     * written or collected; a later action on {@code result} recomputes them. Returns how many were
-     * freed (0 for a result that holds none, or was released already). The CLI calls it after every
-     * write; a notebook that calls the operator repeatedly should too.
+     * and chunk totals of the distributed plan, the halo exchange's summaries, level and count
+     * broadcasts), once the result has been written or collected; a later action on {@code result}
+     * recomputes them. Returns how many were freed (0 for a result that holds none, or was released
+     * already). The CLI calls it after every write; a notebook that calls the operator repeatedly
+     * should too.
      */
     public static int release(Dataset<Row> result) {
         return PlanResources.release(result);

@@ -24,9 +24,10 @@ import scala.Tuple2;
  * The executor side of the window stage: each partition of the (seq, level, curve, code, tag, pos)
  * sorted rows runs the kernels' window rule over its runs, with halo rows borrowed
  * from neighbouring partitions so that the answer never depends on where the range partitioner
- * cut (DESIGN.md §2). Two passes over the same cached partitions: {@link #summarize} finds each
- * partition's boundary keys, {@link #assembleHalos} (driver) chains them into per-partition halos,
- * {@link #scan} emits each query's per-curve top-k.
+ * cut (DESIGN.md §2). Three passes over the same cached partitions: {@link #needs} lists the cuts of
+ * the queries that walk out of each partition, {@link #summarize} lends each edge the keys those
+ * cuts use (both through {@link #exchange}: the driver sees shapes only, the cuts and rows move by
+ * shuffles keyed by partition), {@link #scanWithHalos} emits each query's per-curve top-k.
  */
 final class WindowStage {
     private WindowStage() {
