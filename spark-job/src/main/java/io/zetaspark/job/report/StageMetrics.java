@@ -33,7 +33,10 @@ public final class StageMetrics extends SparkListener {
         public final long shuffleWriteBytes;
         public final long shuffleReadRecords;
         public final long inputRecords;
-        /** Longest and median successful task, seconds (the longest against the median shows skew). */
+        /**
+         * Longest and (lower) median successful task, seconds, from {@link #taskSeconds} (the longest
+         * against the median shows skew).
+         */
         public final double longestTask;
         public final double medianTask;
         /** Largest Spark-managed execution memory (sorts, aggregations, joins) of one task, bytes. */
@@ -47,12 +50,13 @@ public final class StageMetrics extends SparkListener {
         public final double[] taskSeconds;
 
         Stage(int id, String phase, String name, int tasks, double seconds, long shuffleWriteRecords,
-              long shuffleWriteBytes, long shuffleReadRecords, long inputRecords, double longestTask,
-              double medianTask, long peakExecutionMemory, long largestTaskRecords, double[] taskSeconds) {
+              long shuffleWriteBytes, long shuffleReadRecords, long inputRecords, long peakExecutionMemory,
+              long largestTaskRecords, double[] taskSeconds) {
             this.largestTaskRecords = largestTaskRecords;
             this.taskSeconds = taskSeconds;
-            this.longestTask = longestTask;
-            this.medianTask = medianTask;
+            int n = taskSeconds.length;
+            this.longestTask = n == 0 ? 0 : taskSeconds[0];
+            this.medianTask = n == 0 ? 0 : taskSeconds[n - 1 - (n - 1) / 2]; // longest first: the lower median
             this.peakExecutionMemory = peakExecutionMemory;
             this.id = id;
             this.phase = phase;
@@ -104,14 +108,12 @@ public final class StageMetrics extends SparkListener {
         int at = name.indexOf(" at ");
         List<Long> millis = taskMillis.getOrDefault(s.stageId(), new ArrayList<>());
         Collections.sort(millis);
-        double longest = millis.isEmpty() ? 0 : millis.get(millis.size() - 1) / 1e3;
-        double median = millis.isEmpty() ? 0 : millis.get((millis.size() - 1) / 2) / 1e3;
         stages.add(new Stage(s.stageId(), phaseOfStage.getOrDefault(s.stageId(), ""),
                 at > 0 ? name.substring(at + 4) : name, s.numTasks(), (completed - submitted) / 1e3,
                 m == null ? 0 : m.shuffleWriteMetrics().recordsWritten(),
                 m == null ? 0 : m.shuffleWriteMetrics().bytesWritten(),
                 m == null ? 0 : m.shuffleReadMetrics().recordsRead(),
-                m == null ? 0 : m.inputMetrics().recordsRead(), longest, median,
+                m == null ? 0 : m.inputMetrics().recordsRead(),
                 peakMemory.getOrDefault(s.stageId(), 0L), largestRead.getOrDefault(s.stageId(), 0L),
                 longestFirst(millis)));
         taskMillis.remove(s.stageId());
