@@ -22,53 +22,103 @@ public final class LongIndexSort {
 
     /**
      * Stable sort of {@code idx[from, to)} by {@code keys[idx[i]]} (signed order). {@code tmp} must
-     * be at least as long as idx.
+     * be at least as long as idx. The keys are gathered once into a buffer and sorted together with
+     * the indices ({@link #sortPairs}), so the passes read both sequentially.
      */
     public static void sortIndices(long[] keys, int[] idx, int from, int to, int[] tmp) {
         int n = to - from;
         if (n < 2) {
             return;
         }
-        if (n < 64) {
+        if (n < INSERTION_MAX) {
             insertion(keys, idx, from, to);
             return;
         }
+        long[] kb = new long[n];
+        for (int i = 0; i < n; i++) {
+            kb[i] = keys[idx[from + i]];
+        }
+        sortPairs(kb, idx, from, n, new long[n], tmp);
+    }
+
+    /** Below this many entries an insertion sort replaces the radix passes. */
+    private static final int INSERTION_MAX = 64;
+
+    /**
+     * Stable LSD radix sort of {@code keys[0, n)} (signed order) that carries {@code idx[idxOff,
+     * idxOff + n)} along: on return the keys are ascending and {@code idx[idxOff + r]} is the entry
+     * that came with the r-th key; equal keys keep their order. Each byte pass reads the keys and
+     * indices sequentially and scatters both (there is no indirect read of a key, which on runs
+     * larger than the caches misses on nearly every one); one first pass counts every byte's
+     * histogram, and bytes constant across all keys are skipped. {@code keyTmp} and {@code idxTmp}
+     * are scratch: keyTmp at least n long, idxTmp at least idxOff + n.
+     */
+    public static void sortPairs(long[] keys, int[] idx, int idxOff, int n, long[] keyTmp, int[] idxTmp) {
+        if (n < 2) {
+            return;
+        }
+        if (n < INSERTION_MAX) {
+            insertionPairs(keys, idx, idxOff, n);
+            return;
+        }
+        int[] count = new int[8 * 256];
         long or = 0;
         long and = -1L;
-        for (int i = from; i < to; i++) {
-            long kx = keys[idx[i]] ^ Long.MIN_VALUE; // flip sign bit: signed order = unsigned order
-            or |= kx;
-            and &= kx;
+        for (int i = 0; i < n; i++) {
+            long x = keys[i] ^ Long.MIN_VALUE; // flip the sign bit: signed order = unsigned order
+            or |= x;
+            and &= x;
+            for (int b = 0; b < 8; b++) {
+                count[(b << 8) | (int) ((x >>> (b << 3)) & 0xFF)]++;
+            }
         }
         long varying = or ^ and;
-        int[] src = idx;
-        int[] dst = tmp;
-        int srcOff = from;
-        int dstOff = from;
-        int[] count = new int[257];
-        for (int shift = 0; shift < 64; shift += 8) {
+        long[] ks = keys;
+        long[] kd = keyTmp;
+        int[] is = idx;
+        int[] id = idxTmp;
+        int[] next = new int[256];
+        for (int b = 0; b < 8; b++) {
+            int shift = b << 3;
             if (((varying >>> shift) & 0xFF) == 0) {
                 continue;
             }
-            java.util.Arrays.fill(count, 0);
-            for (int i = 0; i < n; i++) {
-                int b = (int) (((keys[src[srcOff + i]] ^ Long.MIN_VALUE) >>> shift) & 0xFF);
-                count[b + 1]++;
-            }
-            for (int b = 0; b < 256; b++) {
-                count[b + 1] += count[b];
+            int at = 0;
+            for (int v = 0; v < 256; v++) {
+                next[v] = at;
+                at += count[(b << 8) | v];
             }
             for (int i = 0; i < n; i++) {
-                int id = src[srcOff + i];
-                int b = (int) (((keys[id] ^ Long.MIN_VALUE) >>> shift) & 0xFF);
-                dst[dstOff + count[b]++] = id;
+                long key = ks[i];
+                int r = next[(int) (((key ^ Long.MIN_VALUE) >>> shift) & 0xFF)]++;
+                kd[r] = key;
+                id[idxOff + r] = is[idxOff + i];
             }
-            int[] t = src;
-            src = dst;
-            dst = t;
+            long[] kt = ks;
+            ks = kd;
+            kd = kt;
+            int[] it = is;
+            is = id;
+            id = it;
         }
-        if (src != idx) {
-            System.arraycopy(src, from, idx, from, n);
+        if (ks != keys) {
+            System.arraycopy(ks, 0, keys, 0, n);
+            System.arraycopy(is, idxOff, idx, idxOff, n);
+        }
+    }
+
+    private static void insertionPairs(long[] keys, int[] idx, int idxOff, int n) {
+        for (int i = 1; i < n; i++) {
+            long key = keys[i];
+            int id = idx[idxOff + i];
+            int j = i - 1;
+            while (j >= 0 && keys[j] > key) {
+                keys[j + 1] = keys[j];
+                idx[idxOff + j + 1] = idx[idxOff + j];
+                j--;
+            }
+            keys[j + 1] = key;
+            idx[idxOff + j + 1] = id;
         }
     }
 

@@ -48,15 +48,16 @@ public final class PackedKeyRun {
         PackedKeyRun[] runs = new PackedKeyRun[curves];
         long[] key = new long[keyCount];
         int[] order = new int[keyCount];
+        long[] keyTmp = new long[keyCount];
         int[] tmp = new int[keyCount];
         int stride = d + 1;
         for (int c = 0; c < curves; c++) {
-            SortedKeyRun.sortCurve(kCodes, curves, c, keyCount, key, order, tmp);
+            SortedKeyRun.sortCurve(kCodes, curves, c, keyCount, key, order, keyTmp, tmp);
             long[] cc = new long[keyCount];
             int[] rr = new int[keyCount * stride];
             for (int r = 0; r < keyCount; r++) {
                 int t = order[r];
-                cc[r] = key[t];
+                cc[r] = key[r];
                 int b = r * stride;
                 rr[b] = t;
                 for (int m = 0; m < d; m++) {
@@ -99,7 +100,7 @@ public final class PackedKeyRun {
             int eligible = ((id - lowIdx) >>> 31) | ((hiIdx - 1 - id) >>> 31); // id < lowIdx || id >= hiIdx
             picked[taken] = i;
             taken += eligible;
-            if (i > 0 && codes[i - 1] == codes[i] && eligible == 0 && rows[(i - 1) * stride] >= lowIdx) {
+            if (eligible == 0 && i > 0 && codes[i - 1] == codes[i] && rows[(i - 1) * stride] >= lowIdx) {
                 // first row of this code run at or above lowIdx; everything from there to i is ineligible
                 i = lowerBound(0, i, codes[i], lowIdx) - 1;
             } else {
@@ -115,7 +116,7 @@ public final class PackedKeyRun {
             int eligible = ((id - lowIdx) >>> 31) | ((hiIdx - 1 - id) >>> 31);
             picked[taken] = i;
             taken += eligible;
-            if (i + 1 < to && codes[i + 1] == codes[i] && eligible == 0 && rows[(i + 1) * stride] < hiIdx) {
+            if (eligible == 0 && i + 1 < to && codes[i + 1] == codes[i] && rows[(i + 1) * stride] < hiIdx) {
                 // first row of this code run at or above hiIdx (or the run's end)
                 i = lowerBound(i + 1, to, codes[i], hiIdx);
             } else {

@@ -37,16 +37,17 @@ public final class SortedKeyRun {
     public static SortedKeyRun[] forLevel(long[] kCodes, float[] k, int d, int curves, int keyCount, long[] pos) {
         SortedKeyRun[] runs = new SortedKeyRun[curves];
         long[] key = new long[keyCount];
+        long[] keyTmp = new long[keyCount];
         int[] tmp = new int[keyCount];
         for (int c = 0; c < curves; c++) {
             int[] order = new int[keyCount];
-            sortCurve(kCodes, curves, c, keyCount, key, order, tmp);
+            sortCurve(kCodes, curves, c, keyCount, key, order, keyTmp, tmp);
             long[] cc = new long[keyCount];
             long[] pp = new long[keyCount];
             float[] vv = new float[keyCount * d];
             for (int r = 0; r < keyCount; r++) {
                 int t = order[r];
-                cc[r] = key[t];
+                cc[r] = key[r];
                 pp[r] = pos[t];
                 System.arraycopy(k, t * d, vv, r * d, d);
             }
@@ -56,15 +57,17 @@ public final class SortedKeyRun {
     }
 
     /**
-     * Curve c's codes of the first {@code keyCount} tokens into {@code key}, and into {@code order}
-     * the token indices in (code, pos) order: a stable sort by code of indices already in position
-     * order. {@code tmp} is the sort's scratch (at least keyCount long).
+     * Curve c's codes of the first {@code keyCount} tokens, sorted, into {@code key}, and into
+     * {@code order} the token indices in (code, pos) order: a stable sort by code of indices already
+     * in position order, so {@code key[r]} is the code of token {@code order[r]}. {@code keyTmp} and
+     * {@code tmp} are the sort's scratch (at least keyCount long).
      */
-    static void sortCurve(long[] kCodes, int curves, int c, int keyCount, long[] key, int[] order, int[] tmp) {
+    static void sortCurve(long[] kCodes, int curves, int c, int keyCount, long[] key, int[] order, long[] keyTmp,
+                          int[] tmp) {
         for (int i = 0; i < keyCount; i++) {
             key[i] = kCodes[i * curves + c];
             order[i] = i;
         }
-        LongIndexSort.sortIndices(key, order, 0, keyCount, tmp);
+        LongIndexSort.sortPairs(key, order, 0, keyCount, keyTmp, tmp);
     }
 }

@@ -79,10 +79,11 @@ public final class WindowBatch {
         for (int q = 0; q < nq; q++) {
             order[q] = q;
         }
-        LongIndexSort.sortIndices(qCodes, order, 0, nq, new int[nq]);
+        long[] sorted = java.util.Arrays.copyOf(qCodes, nq);
+        LongIndexSort.sortPairs(sorted, order, 0, nq, new long[nq], new int[nq]);
         int at = from;
         for (int r = 0; r < nq; r++) {
-            long code = qCodes[order[r]];
+            long code = sorted[r];
             while (at < to && codes[at] <= code) {
                 at++;
             }

@@ -63,4 +63,38 @@ class LongIndexSortTest {
             org.junit.jupiter.api.Assertions.assertEquals(expected, bigIdx[i], "slot " + i);
         }
     }
+
+    @Test
+    void pairsCarryTheirIndicesStablyAtAnOffset() {
+        SplittableRandom rnd = new SplittableRandom(65);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = trial < 50 ? rnd.nextInt(64) : 64 + rnd.nextInt(3000);
+            int off = rnd.nextInt(5);
+            long[] keys = new long[n];
+            int[] idx = new int[off + n + 3];
+            int[] before = new int[idx.length];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = rnd.nextInt(); // the payload is arbitrary: only its order is checked
+                before[i] = idx[i];
+            }
+            for (int i = 0; i < n; i++) {
+                // one varying byte (the result sits in the scratch after an odd number of passes), ties,
+                // or any sign over all eight bytes
+                keys[i] = trial % 3 == 0 ? rnd.nextInt(7) : trial % 3 == 1 ? rnd.nextLong() : rnd.nextLong() >> 40;
+            }
+            int[] ref = reference(keys);
+            long[] sortedKeys = keys.clone();
+            LongIndexSort.sortPairs(sortedKeys, idx, off, n, new long[n], new int[off + n]);
+            for (int r = 0; r < n; r++) {
+                org.junit.jupiter.api.Assertions.assertEquals(keys[ref[r]], sortedKeys[r], "trial " + trial + " key " + r);
+                org.junit.jupiter.api.Assertions.assertEquals(before[off + ref[r]], idx[off + r],
+                        "trial " + trial + " index " + r);
+            }
+            for (int i = 0; i < idx.length; i++) {
+                if (i < off || i >= off + n) {
+                    org.junit.jupiter.api.Assertions.assertEquals(before[i], idx[i], "slot " + i + " outside the range");
+                }
+            }
+        }
+    }
 }
