@@ -30,10 +30,6 @@ public final class LongIndexSort {
         if (n < 2) {
             return;
         }
-        if (n < INSERTION_MAX) {
-            insertion(keys, idx, from, to);
-            return;
-        }
         long[] kb = new long[n];
         for (int i = 0; i < n; i++) {
             kb[i] = keys[idx[from + i]];
@@ -119,19 +115,6 @@ public final class LongIndexSort {
             }
             keys[j + 1] = key;
             idx[idxOff + j + 1] = id;
-        }
-    }
-
-    private static void insertion(long[] keys, int[] idx, int from, int to) {
-        for (int i = from + 1; i < to; i++) {
-            int id = idx[i];
-            long key = keys[id];
-            int j = i - 1;
-            while (j >= from && keys[idx[j]] > key) {
-                idx[j + 1] = idx[j];
-                j--;
-            }
-            idx[j + 1] = id;
         }
     }
 }
