@@ -340,11 +340,15 @@ public final class ZetaAttention {
             int ownEnd = causal ? (self ? i + 1 : i) : chunkEnd[b];
             // own-chunk keys are curve-eligible only when the chunk's end saturates at Long.MAX_VALUE
             boolean overlap = keyCount > 0 && hi < ownEnd;
+            boolean d3 = d == 3;
+            double q0 = d3 ? q[i * 3] : 0;
+            double q1 = d3 ? q[i * 3 + 1] : 0;
+            double q2 = d3 ? q[i * 3 + 2] : 0;
             for (int j = chunkStart[b]; j < ownEnd; j++) {
                 if (!self && j == i) {
                     continue;
                 }
-                double dist = Distances.squared(q, i * d, k, j * d, d);
+                double dist = d3 ? Distances.squared3(q0, q1, q2, k, j * 3) : Distances.squared(q, i * d, k, j * d, d);
                 if (overlap) {
                     top.offerDistinct(dist, j, j);
                 } else {
