@@ -1,6 +1,8 @@
 package io.zetaspark.job.plan;
 
+import io.zetaspark.job.ZetaColumns;
 import io.zetaspark.job.plan.rows.OutRow;
+import io.zetaspark.job.plan.rows.OutRowWriter;
 import io.zetaspark.job.plan.rows.RoutedRows;
 import io.zetaspark.job.plan.rows.TokenRow;
 import io.zetaspark.kernels.TokenSequence;
@@ -10,6 +12,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The whole operator inside one task, one sequence at a time: a partition's rows arrive sorted by
@@ -50,18 +53,57 @@ final class LocalEngineStage {
     static Iterator<OutRow> run(Iterator<TokenRow> rows, ZetaParams params, int d, int dv,
                                 java.util.Map<String, Long> counts) {
         FaultInjection.at("engine");
-        return new SequenceIterator(new BeanRows(rows, d, dv), params, d, dv, counts, java.util.Set.of());
+        return new SequenceIterator<OutRow>(new BeanRows(rows, d, dv), params, d, dv, counts, java.util.Set.of()) {
+            @Override
+            OutRow emit(String seq, ZetaAttention.Cursor c) {
+                return bean(seq, c);
+            }
+        };
     }
 
     /**
      * The engine over the validation pass's rows as Spark left them ({@link RoutedRows}), straight
      * from the sorter into the primitive arrays; the sequences named in {@code skip} (they run
-     * through the distributed plan) are passed over without being read.
+     * through the distributed plan) are passed over without being read. Emits Spark's own rows
+     * ({@link OutRowWriter}, the schema of {@link OutRowWriter#schema} named by {@code cols}), not
+     * beans; the row object is reused: each row is valid until the next one is asked for.
      */
-    static Iterator<OutRow> runRouted(Iterator<InternalRow> rows, ZetaParams params, int d, int dv,
-                                      java.util.Map<String, Long> counts, boolean longSeq, java.util.Set<String> skip) {
+    static Iterator<InternalRow> runRoutedRows(Iterator<InternalRow> rows, ZetaParams params, int d, int dv,
+                                               java.util.Map<String, Long> counts, boolean longSeq,
+                                               java.util.Set<String> skip, ZetaColumns cols) {
         FaultInjection.at("engine");
-        return new SequenceIterator(new SparkRows(rows, longSeq, d, dv), params, d, dv, counts, skip);
+        SparkRows in = new SparkRows(rows, longSeq, d, dv);
+        OutRowWriter writer = new OutRowWriter(longSeq, cols);
+        return new SequenceIterator<InternalRow>(in, params, d, dv, counts, skip) {
+            // the key of the sequence being emitted, copied when it is loaded (the reader's key
+            // moves on to the next group only after this sequence's last token)
+            private boolean seqNull;
+            private long seqNumber;
+            private UTF8String seqText;
+
+            @Override
+            void loaded() {
+                seqNull = in.key.isNull();
+                seqNumber = in.key.number();
+                seqText = in.key.text();
+            }
+
+            @Override
+            InternalRow emit(String seq, ZetaAttention.Cursor c) {
+                return writer.write(seqNull, seqNumber, seqText, c.pos, c.out, c.nbrPos, c.nbrW, c.count, c.nnDist);
+            }
+        };
+    }
+
+    private static OutRow bean(String seq, ZetaAttention.Cursor c) {
+        OutRow o = new OutRow();
+        o.setSeq(seq);
+        o.setPos(c.pos);
+        o.setOut(c.out.clone());
+        o.setNbrPos(Arrays.copyOf(c.nbrPos, c.count));
+        o.setNbrW(Arrays.copyOf(c.nbrW, c.count));
+        o.setNnDist(c.nnDist);
+        return o;
     }
 
     /** A stream of token rows grouped by (seq, queryFrom), read one group at a time into primitive arrays. */
@@ -149,7 +191,7 @@ final class LocalEngineStage {
      */
     private static final class SparkRows implements Rows {
         private final Iterator<InternalRow> in;
-        private final RoutedRows.SeqKey key;
+        final RoutedRows.SeqKey key;
         private final int d;
         private final int dv;
         private InternalRow current;
@@ -209,7 +251,8 @@ final class LocalEngineStage {
         }
     }
 
-    private static final class SequenceIterator implements Iterator<OutRow> {
+    /** The engine over a stream of groups, one sequence (or part) loaded at a time; {@link #emit} makes the output rows. */
+    private abstract static class SequenceIterator<T> implements Iterator<T> {
         private final Rows in;
         private final ZetaAttention engine;
         private final java.util.Map<String, Long> counts;
@@ -289,23 +332,23 @@ final class LocalEngineStage {
             k = null;
             v = null;
             cursor = engine.cursor(s, first < 0 ? n : first);
+            loaded();
         }
 
+        /** Called once a sequence is loaded, before its first token is emitted. */
+        void loaded() {
+        }
+
+        /** The output row of the token the cursor has just advanced to. */
+        abstract T emit(String seq, ZetaAttention.Cursor c);
+
         @Override
-        public OutRow next() {
+        public T next() {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            ZetaAttention.Cursor c = cursor;
-            c.advance();
-            OutRow o = new OutRow();
-            o.setSeq(seq);
-            o.setPos(c.pos);
-            o.setOut(c.out.clone());
-            o.setNbrPos(Arrays.copyOf(c.nbrPos, c.count));
-            o.setNbrW(Arrays.copyOf(c.nbrW, c.count));
-            o.setNnDist(c.nnDist);
-            return o;
+            cursor.advance();
+            return emit(seq, cursor);
         }
     }
 }

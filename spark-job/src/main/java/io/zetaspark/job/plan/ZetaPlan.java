@@ -15,6 +15,7 @@ import io.zetaspark.job.plan.rows.ChunkSumRow;
 import io.zetaspark.job.plan.rows.CodedToken;
 import io.zetaspark.job.plan.rows.GroupRow;
 import io.zetaspark.job.plan.rows.OutRow;
+import io.zetaspark.job.plan.rows.OutRowWriter;
 import io.zetaspark.job.plan.rows.RoutedRows;
 import io.zetaspark.job.plan.rows.TokenRow;
 import io.zetaspark.job.plan.rows.WindowRow;
@@ -191,14 +192,16 @@ public final class ZetaPlan {
         DataType seqType = in.dataset().schema().apply(cols.seq()).dataType();
         int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions", "200"));
         long m = params.chunkSize();
-        Dataset<OutRow> out = null;
+        Dataset<Row> out = null;
         if (large.size() < in.sequences()) {
             Map<String, Long> counts = r.counts;
             Broadcast<Map<String, Long>> bc = PlanResources.broadcast(
                     JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(counts));
-            JavaRDD<OutRow> local = sorted.mapPartitions(it ->
-                    LocalEngineStage.runRouted(it, params, d, dv, bc.value(), longSeq, large));
-            out = spark.createDataset(local.rdd(), bean(OutRow.class));
+            // Spark's own rows straight from the engine's cursor (no bean, no serializer, no cast)
+            JavaRDD<InternalRow> local = sorted.mapPartitions(it ->
+                    LocalEngineStage.runRoutedRows(it, params, d, dv, bc.value(), longSeq, large, cols));
+            out = ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(local.rdd(),
+                    OutRowWriter.schema(seqType, cols), false);
         }
         if (!large.isEmpty()) {
             JavaRDD<TokenRow> longRows = sorted.mapPartitions(it -> RoutedRows.tokens(it, longSeq, large, m, d, dv));
@@ -206,10 +209,11 @@ public final class ZetaPlan {
             // the result) instead of re-reading and re-sorting the validation shuffle each time
             Dataset<TokenRow> tokens = PlanResources.cache(spark.createDataset(longRows.rdd(), bean(TokenRow.class))
                     .persist(StorageLevel.MEMORY_AND_DISK()));
-            Dataset<OutRow> dist = distributedRows(new Prepared(tokens, params, seqType, d, dv, partitions), engine);
+            Dataset<Row> dist = project(distributedRows(new Prepared(tokens, params, seqType, d, dv, partitions),
+                    engine), seqType, cols);
             out = out == null ? dist : out.union(dist);
         }
-        return project(out, seqType, cols);
+        return out;
     }
 
     /** Stages 2–7 for sequences too long for one task: window (or exact) candidates, merge, gather, final. */
@@ -366,7 +370,7 @@ public final class ZetaPlan {
     }
 
     /** The output columns, named and typed as the caller asked. */
-    private static Dataset<Row> project(Dataset<OutRow> out, DataType seqType, ZetaColumns cols) {
+    static Dataset<Row> project(Dataset<OutRow> out, DataType seqType, ZetaColumns cols) {
         List<Column> select = new ArrayList<>();
         select.add(col("seq").cast(seqType).as(cols.seq()));
         select.add(col("pos").as(cols.pos()));

@@ -109,6 +109,16 @@ public final class RoutedRows {
             return isNull;
         }
 
+        /** The key of a long seq column (undefined for a string or null key). */
+        public long number() {
+            return number;
+        }
+
+        /** The key of a string seq column, a copy that no later row overwrites (null for a long or null key). */
+        public UTF8String text() {
+            return text;
+        }
+
         /** The key as a string; null for a null seq. */
         public String string() {
             if (string == null && set && !isNull) {
