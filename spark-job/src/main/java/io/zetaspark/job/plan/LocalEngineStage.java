@@ -65,7 +65,7 @@ final class LocalEngineStage {
      * The engine over the validation pass's rows as Spark left them ({@link RoutedRows}), straight
      * from the sorter into the primitive arrays; the sequences named in {@code skip} (they run
      * through the distributed plan) are passed over without being read. Emits Spark's own rows
-     * ({@link OutRowWriter}, the schema of {@link OutRowWriter#schema} named by {@code cols}), not
+     * ({@link OutRowWriter}, the columns of the bean path's projection, named by {@code cols}), not
      * beans; the row object is reused: each row is valid until the next one is asked for.
      */
     static Iterator<InternalRow> runRoutedRows(Iterator<InternalRow> rows, ZetaParams params, int d, int dv,

@@ -15,7 +15,6 @@ import io.zetaspark.job.plan.rows.ChunkSumRow;
 import io.zetaspark.job.plan.rows.CodedToken;
 import io.zetaspark.job.plan.rows.GroupRow;
 import io.zetaspark.job.plan.rows.OutRow;
-import io.zetaspark.job.plan.rows.OutRowWriter;
 import io.zetaspark.job.plan.rows.RoutedRows;
 import io.zetaspark.job.plan.rows.TokenRow;
 import io.zetaspark.job.plan.rows.WindowRow;
@@ -197,11 +196,14 @@ public final class ZetaPlan {
             Map<String, Long> counts = r.counts;
             Broadcast<Map<String, Long>> bc = PlanResources.broadcast(
                     JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(counts));
-            // Spark's own rows straight from the engine's cursor (no bean, no serializer, no cast)
+            // Spark's own rows straight from the engine's cursor (no bean, no serializer, no cast),
+            // under the schema that the bean path's projection gives (the same columns, types and
+            // nullability, so that the two paths' rows union)
             JavaRDD<InternalRow> local = sorted.mapPartitions(it ->
                     LocalEngineStage.runRoutedRows(it, params, d, dv, bc.value(), longSeq, large, cols));
-            out = ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(local.rdd(),
-                    OutRowWriter.schema(seqType, cols), false);
+            org.apache.spark.sql.types.StructType schema =
+                    project(spark.emptyDataset(bean(OutRow.class)), seqType, cols).schema();
+            out = ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(local.rdd(), schema, false);
         }
         if (!large.isEmpty()) {
             JavaRDD<TokenRow> longRows = sorted.mapPartitions(it -> RoutedRows.tokens(it, longSeq, large, m, d, dv));

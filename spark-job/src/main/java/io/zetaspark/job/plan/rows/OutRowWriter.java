@@ -1,27 +1,20 @@
 package io.zetaspark.job.plan.rows;
 
 import io.zetaspark.job.ZetaColumns;
-import java.util.ArrayList;
-import java.util.List;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Output tokens written straight into Spark's {@link UnsafeRow} format, in the caller's column
  * names and the seq column's own type: the in-task engine's rows reach Spark without a bean, a
- * bean serializer or a cast of the seq key through a string. The columns, their order, types and
- * nullability are those that the bean path ({@link OutRow} and the plan's final projection) gives,
- * so both kinds of rows can be unioned; an array is laid out as {@code UnsafeArrayData} lays out a
- * primitive array (element count, null bits all zero, values, zero padding to a word), byte for
- * byte.
+ * bean serializer or a cast of the seq key through a string. The columns and their order are those
+ * of the bean path ({@link OutRow} and the plan's final projection, whose schema these rows are
+ * given), so both kinds of rows can be unioned; an array is laid out as {@code UnsafeArrayData}
+ * lays out a primitive array (element count, null bits all zero, values, zero padding to a word),
+ * byte for byte.
  *
  * <p>One row object is reused: a row returned by {@link #write} is valid until the next call.
  */
@@ -39,32 +32,6 @@ public final class OutRowWriter {
         this.nnDist = !cols.nnDist().isEmpty();
         int fields = 3 + (nbrPos ? 1 : 0) + (nbrW ? 1 : 0) + (nnDist ? 1 : 0);
         this.w = new UnsafeRowWriter(fields, 1024);
-    }
-
-    /**
-     * The output schema: seq (in {@code seqType}), pos, out, then the optional nbr_pos, nbr_w and
-     * nn_dist, named as {@code cols} says, each field typed and nullable as the bean path types it.
-     */
-    public static StructType schema(DataType seqType, ZetaColumns cols) {
-        StructType bean = Encoders.bean(OutRow.class).schema();
-        List<StructField> f = new ArrayList<>();
-        f.add(DataTypes.createStructField(cols.seq(), seqType, true));
-        f.add(renamed(bean.apply("pos"), cols.pos()));
-        f.add(renamed(bean.apply("out"), cols.out()));
-        if (!cols.nbrPos().isEmpty()) {
-            f.add(renamed(bean.apply("nbrPos"), cols.nbrPos()));
-        }
-        if (!cols.nbrW().isEmpty()) {
-            f.add(renamed(bean.apply("nbrW"), cols.nbrW()));
-        }
-        if (!cols.nnDist().isEmpty()) {
-            f.add(renamed(bean.apply("nnDist"), cols.nnDist()));
-        }
-        return DataTypes.createStructType(f);
-    }
-
-    private static StructField renamed(StructField f, String name) {
-        return DataTypes.createStructField(name, f.dataType(), f.nullable());
     }
 
     /**
