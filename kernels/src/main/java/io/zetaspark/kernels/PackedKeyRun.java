@@ -70,6 +70,82 @@ public final class PackedKeyRun {
     }
 
     /**
+     * A run over the keys whose token index is below {@code keyCount}, taken in the order of a full
+     * sort: {@code order[0, n)} lists the indices of {@code n} keys sorted by (code, index)
+     * ({@code codeById[i]} is key i's code). A level's keys are a prefix in position order, so the
+     * level's (code, pos) run is the full run with the later keys left out; a site of the
+     * distributed plan sorts its keys once and derives every level's run from it.
+     */
+    public static PackedKeyRun ofOrder(long[] codeById, int[] order, int n, float[] k, int d, int keyCount) {
+        int size = 0;
+        for (int r = 0; r < n; r++) {
+            if (order[r] < keyCount) {
+                size++;
+            }
+        }
+        int stride = d + 1;
+        long[] cc = new long[size];
+        int[] rr = new int[size * stride];
+        int at = 0;
+        for (int r = 0; r < n; r++) {
+            int t = order[r];
+            if (t >= keyCount) {
+                continue;
+            }
+            cc[at] = codeById[t];
+            int b = at * stride;
+            rr[b] = t;
+            for (int m = 0; m < d; m++) {
+                rr[b + 1 + m] = Float.floatToRawIntBits(k[t * d + m]);
+            }
+            at++;
+        }
+        return new PackedKeyRun(cc, rr, d);
+    }
+
+    /** Number of key rows. */
+    public int size() {
+        return codes.length;
+    }
+
+    /**
+     * For each of {@code nq} queries with code {@code qCode[i]} and index bound {@code qId[i]}, the
+     * first row whose (code, token index) is not below (qCode, qId): a causal query's insertion point
+     * when qId is the index of its first ineligible key (the keys of its code at or after its cut are
+     * ineligible, so the window is the same as from after every key of its code, and the Spark plan
+     * places the query there). One merge of the sorted queries with the run.
+     */
+    public int[] lowerBounds(long[] qCode, int[] qId, int nq) {
+        int[] order = new int[nq];
+        for (int i = 0; i < nq; i++) {
+            order[i] = i;
+        }
+        // LSD: by index, then stably by code
+        long[] key = new long[nq];
+        for (int i = 0; i < nq; i++) {
+            key[i] = qId[i];
+        }
+        LongIndexSort.sortPairs(key, order, 0, nq, new long[nq], new int[nq]);
+        for (int i = 0; i < nq; i++) {
+            key[i] = qCode[order[i]];
+        }
+        LongIndexSort.sortPairs(key, order, 0, nq, new long[nq], new int[nq]);
+        int[] ins = new int[nq];
+        int at = 0;
+        int to = codes.length;
+        for (int r = 0; r < nq; r++) {
+            int i = order[r];
+            long code = qCode[i];
+            int id = qId[i];
+            while (at < to && (codes[at] < code || (codes[at] == code && rows[at * stride] < id))) {
+                at++;
+            }
+            ins[i] = at;
+        }
+        return ins;
+    }
+
+    /**
      * Offers the window candidates of one query ({@code q[qOff .. qOff+d)}, insertion point
      * {@code ins}) to {@code top} as (squared distance, token index, token index), deduplicated
      * across curves with {@link TopK#offerDistinct}. A key is eligible when its token index is below
@@ -79,11 +155,27 @@ public final class PackedKeyRun {
      * @return the number of key rows walked
      */
     public int collect(int ins, int lowIdx, int hiIdx, int half, float[] q, int qOff, TopK top, boolean distinct) {
-        if (picked.length < half) {
-            picked = new int[half];
+        return collectSides(ins, lowIdx, hiIdx, half, half, q, qOff, top, distinct, null);
+    }
+
+    /**
+     * {@link #collect} with a number of eligible keys to take on each side: up to {@code needBefore}
+     * walking down from {@code ins − 1} and up to {@code needFrom} walking up from {@code ins} (0
+     * skips a side). When {@code taken} is given, {@code taken[0]} and {@code taken[1]} receive how
+     * many each side took: fewer than asked means the walk reached that end of the run, where the
+     * Spark plan's site continues it in the neighbouring site's run. A walk that starts at an end
+     * ({@code ins = size()} walking down, {@code ins = 0} walking up) is such a continuation.
+     *
+     * @return the number of key rows walked
+     */
+    public int collectSides(int ins, int lowIdx, int hiIdx, int needBefore, int needFrom, float[] q, int qOff,
+                            TopK top, boolean distinct, int[] taken) {
+        int need = Math.max(needBefore, needFrom);
+        if (picked.length < need) {
+            picked = new int[need];
         }
         int walked = 0;
-        int taken = 0;
+        int takenBefore = 0;
         final int[] rows = this.rows;
         final long[] codes = this.codes;
         final int stride = this.stride;
@@ -94,12 +186,12 @@ public final class PackedKeyRun {
         // rows' distances are computed and offered in walk order, a loop without control flow that
         // the processor overlaps; the offers and their order are those of a single pass
         int i = ins - 1;
-        while (i >= 0 && taken < half) {
+        while (i >= 0 && takenBefore < needBefore) {
             walked++;
             int id = rows[i * stride];
             int eligible = ((id - lowIdx) >>> 31) | ((hiIdx - 1 - id) >>> 31); // id < lowIdx || id >= hiIdx
-            picked[taken] = i;
-            taken += eligible;
+            picked[takenBefore] = i;
+            takenBefore += eligible;
             if (eligible == 0 && i > 0 && codes[i - 1] == codes[i] && rows[(i - 1) * stride] >= lowIdx) {
                 // first row of this code run at or above lowIdx; everything from there to i is ineligible
                 i = lowerBound(0, i, codes[i], lowIdx) - 1;
@@ -107,15 +199,15 @@ public final class PackedKeyRun {
                 i--;
             }
         }
-        offerPicked(taken, q, qOff, top, distinct);
-        taken = 0;
+        offerPicked(takenBefore, q, qOff, top, distinct);
+        int takenFrom = 0;
         i = ins;
-        while (i < to && taken < half) {
+        while (i < to && takenFrom < needFrom) {
             walked++;
             int id = rows[i * stride];
             int eligible = ((id - lowIdx) >>> 31) | ((hiIdx - 1 - id) >>> 31);
-            picked[taken] = i;
-            taken += eligible;
+            picked[takenFrom] = i;
+            takenFrom += eligible;
             if (eligible == 0 && i + 1 < to && codes[i + 1] == codes[i] && rows[(i + 1) * stride] < hiIdx) {
                 // first row of this code run at or above hiIdx (or the run's end)
                 i = lowerBound(i + 1, to, codes[i], hiIdx);
@@ -123,7 +215,11 @@ public final class PackedKeyRun {
                 i++;
             }
         }
-        offerPicked(taken, q, qOff, top, distinct);
+        offerPicked(takenFrom, q, qOff, top, distinct);
+        if (taken != null) {
+            taken[0] = takenBefore;
+            taken[1] = takenFrom;
+        }
         return walked;
     }
 
