@@ -294,7 +294,8 @@ public final class InputValidator {
             large = routes.large();
         }
         return new ValidatedInput(data, d, dv, all.rows, all.counts.size(), longest,
-                new ValidatedInput.Routed(sorted, longSeq, large, limit, new java.util.HashMap<>(all.counts)),
+                new ValidatedInput.Routed(sorted, longSeq, large, limit, new java.util.HashMap<>(all.counts),
+                        routes == null ? java.util.Map.of() : routes.blocks(), routes == null ? 0 : p.chunkSize()),
                 all.lo == null ? new float[0] : all.lo, all.hi == null ? new float[0] : all.hi, all.clamped);
     }
 

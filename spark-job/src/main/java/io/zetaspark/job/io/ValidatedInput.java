@@ -132,10 +132,19 @@ public final class ValidatedInput {
         public final long limit;
         /** Tokens per sequence, counted by the validation pass. */
         public final java.util.Map<String, Long> counts;
+        /** Per sequence spread by position blocks: (blo, blen, boff), see {@code SequenceRoutes#blocks}. */
+        public final java.util.Map<String, long[]> blocks;
+        /**
+         * The chunk size the blocks and split parts are aligned to (the distributed plan needs whole
+         * chunks per partition); 0 when every sequence is whole in one partition.
+         */
+        public final long chunkSize;
 
         Routed(JavaRDD<InternalRow> sorted, boolean longSeq, List<String> large, long limit,
-               java.util.Map<String, Long> counts) {
+               java.util.Map<String, Long> counts, java.util.Map<String, long[]> blocks, long chunkSize) {
             this.counts = counts;
+            this.blocks = blocks;
+            this.chunkSize = chunkSize;
             this.sorted = sorted;
             this.longSeq = longSeq;
             this.large = large;

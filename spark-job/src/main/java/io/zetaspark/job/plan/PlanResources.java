@@ -51,7 +51,8 @@ public final class PlanResources {
         return ds;
     }
 
-    static <T> JavaRDD<T> cache(JavaRDD<T> rdd) {
+    /** Registers a cached RDD of the plan being built on this thread (released with its result). */
+    public static <T> JavaRDD<T> cache(JavaRDD<T> rdd) {
         PlanResources r = BUILDING.get();
         if (r != null) {
             r.rdds.add(rdd);
@@ -59,7 +60,8 @@ public final class PlanResources {
         return rdd;
     }
 
-    static <T> Broadcast<T> broadcast(Broadcast<T> b) {
+    /** Registers a broadcast of the plan being built on this thread (released with its result). */
+    public static <T> Broadcast<T> broadcast(Broadcast<T> b) {
         PlanResources r = BUILDING.get();
         if (r != null) {
             r.broadcasts.add(b);

@@ -41,10 +41,23 @@ public final class SequenceRoutes {
     /** The route of each partition ({@link #partitionIds}), shared by the packed units and {@link #blockRoute}. */
     private final long[] ids;
 
-    private SequenceRoutes(Dataset<Row> frame, List<String> large, long[] ids) {
+    /** Per sequence longer than a task: (blo, blen, boff) of its chunk-aligned position blocks. */
+    private final java.util.Map<String, long[]> blocks;
+
+    private SequenceRoutes(Dataset<Row> frame, List<String> large, long[] ids, java.util.Map<String, long[]> blocks) {
         this.frame = frame;
         this.large = large;
         this.ids = ids;
+        this.blocks = blocks;
+    }
+
+    /**
+     * Per sequence longer than a task, (blo, blen, boff): its row at position p is in partition
+     * {@code (floor((p − blo) / blen) + boff) mod partitions}; blo and blen are multiples of the chunk
+     * size, so a chunk never spans two partitions.
+     */
+    public java.util.Map<String, long[]> blocks() {
+        return blocks;
     }
 
     /**
@@ -79,6 +92,7 @@ public final class SequenceRoutes {
                                int maxParts, long chunkSize, long splitMin) {
         List<Object[]> units = new ArrayList<>(); // seq, weight, qfrom, qto
         List<String> large = new ArrayList<>();
+        java.util.Map<String, long[]> blocks = new java.util.HashMap<>();
         List<Row> routes = new ArrayList<>(perSeq.size());
         long offset = 0; // the next long sequence's first block starts where the previous one's ended
         long total = 0;
@@ -94,11 +108,15 @@ public final class SequenceRoutes {
             if (n > limit) {
                 large.add(String.valueOf(r.get(0)));
                 if (!r.isNullAt(4) && !r.isNullAt(5)) {
-                    long lo = r.getLong(4);
+                    // blocks of whole chunks: the distributed plan scores a query's own chunk where the
+                    // chunk's block is
+                    long lo = Math.floorDiv(r.getLong(4), chunkSize) * chunkSize;
                     long span = r.getLong(5) - lo; // positions are >= 0: no overflow
                     long blen = span / ((long) BLOCKS_PER_PARTITION * partitions) + 1;
-                    routes.add(RowFactory.create(r.get(0), null, Long.MIN_VALUE, Long.MAX_VALUE, lo, blen,
-                            (int) (offset % partitions)));
+                    blen = (blen + chunkSize - 1) / chunkSize * chunkSize;
+                    int boff = (int) (offset % partitions);
+                    routes.add(RowFactory.create(r.get(0), null, Long.MIN_VALUE, Long.MAX_VALUE, lo, blen, boff));
+                    blocks.put(String.valueOf(r.get(0)), new long[] {lo, blen, boff});
                     offset += span / blen + 1;
                 }
                 continue;
@@ -152,7 +170,7 @@ public final class SequenceRoutes {
                 .add("blo", DataTypes.LongType, true).add("blen", DataTypes.LongType, true)
                 .add("boff", DataTypes.IntegerType, true);
         Collections.sort(large);
-        return new SequenceRoutes(spark.createDataFrame(routes, schema), large, ids);
+        return new SequenceRoutes(spark.createDataFrame(routes, schema), large, ids, blocks);
     }
 
     /**

@@ -18,6 +18,7 @@ import io.zetaspark.job.plan.rows.OutRow;
 import io.zetaspark.job.plan.rows.RoutedRows;
 import io.zetaspark.job.plan.rows.TokenRow;
 import io.zetaspark.job.plan.rows.WindowRow;
+import io.zetaspark.job.plan.sites.SitePlan;
 import io.zetaspark.kernels.NestedLevels;
 import io.zetaspark.kernels.ShiftedCurves;
 import io.zetaspark.kernels.ZetaParams;
@@ -143,6 +144,10 @@ public final class ZetaPlan {
 
     private static Dataset<Row> build(Dataset<Row> input, ZetaParams params, ZetaColumns cols, EngineChoice engine,
                                       long longest) {
+        if (engine != EngineChoice.GPU && !params.exact()) {
+            // validated and routed for these parameters, then the sites (or the in-task engine)
+            return build(io.zetaspark.job.io.InputValidator.validate(input, cols, params), params, cols);
+        }
         Prepared p = prepare(input, params, cols);
         long limit = engine == EngineChoice.GPU ? 0 : localLimit(input.sparkSession(), params, p.d, p.dv);
         List<String> large = limit <= 0 ? null : longSequences(p.tokens, limit, longest);
@@ -181,7 +186,8 @@ public final class ZetaPlan {
         ValidatedInput.Routed r = in.routed();
         int d = in.d();
         int dv = in.dv();
-        if (r == null || engine == EngineChoice.GPU || localLimit(spark, params, d, dv) != r.limit) {
+        if (r == null || engine == EngineChoice.GPU || localLimit(spark, params, d, dv) != r.limit
+                || (r.chunkSize != 0 && r.chunkSize % params.chunkSize() != 0)) {
             return transform(in.dataset(), params, cols, engine, in.maxSequenceLength());
         }
         params.checkDims(d);
@@ -205,7 +211,16 @@ public final class ZetaPlan {
                     project(spark.emptyDataset(bean(OutRow.class)), seqType, cols).schema();
             out = ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(local.rdd(), schema, false);
         }
-        if (!large.isEmpty()) {
+        if (!large.isEmpty() && !params.exact()) {
+            // the sites: the distributed plan on the validation shuffle's own blocks
+            JavaRDD<InternalRow> rows = SitePlan.run(spark, sorted, longSeq, r.large, r.counts, r.blocks, params, d, dv,
+                    cols);
+            org.apache.spark.sql.types.StructType schema =
+                    project(spark.emptyDataset(bean(OutRow.class)), seqType, cols).schema();
+            Dataset<Row> dist = ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(rows.rdd(),
+                    schema, false);
+            out = out == null ? dist : out.union(dist);
+        } else if (!large.isEmpty()) {
             JavaRDD<TokenRow> longRows = sorted.mapPartitions(it -> RoutedRows.tokens(it, longSeq, large, m, d, dv));
             // the distributed plan's jobs read its tokens about seven times: cached once (released with
             // the result) instead of re-reading and re-sorting the validation shuffle each time
