@@ -25,6 +25,24 @@ public final class OwnChunk {
     }
 
     /**
+     * As {@link #offer}, offering only keys that come before the bound ({@code boundDist},
+     * {@code boundPos}) in candidate order: a key at or after the k-th candidate a query already
+     * has from elsewhere cannot be among its best k.
+     */
+    public static void offerBefore(long[] pos, float[] k, int d, int from, int to, int skip, float[] q, int qOff,
+                                   double boundDist, long boundPos, TopK top) {
+        for (int j = from; j < to; j++) {
+            if (j == skip) {
+                continue;
+            }
+            double dist = Distances.squared(q, qOff, k, j * d, d);
+            if (TopK.better(dist, pos[j], boundDist, boundPos)) {
+                top.offer(dist, pos[j], j);
+            }
+        }
+    }
+
+    /**
      * The eligible own-chunk keys of query {@code i} in a position-sorted array whose chunk is
      * {@code [chunkFrom, chunkTo)}: {@code [chunkFrom, i]} (causal, with self), {@code [chunkFrom, i)}
      * (causal, without), the whole chunk (bidirectional; without self, all but i, which the caller

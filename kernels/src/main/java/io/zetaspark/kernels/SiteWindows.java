@@ -178,6 +178,49 @@ public final class SiteWindows {
      */
     public int select(Queries qs, int i, float[] q, int qOff, int k, TopK top, int[] rest) {
         top.reset(k);
+        return walk(qs, i, q, qOff, top, rest);
+    }
+
+    /**
+     * {@link #select} keeping only candidates before ({@code boundDist}, {@code boundIndex}) in
+     * candidate order, where the bound is the query's k-th candidate from elsewhere and its key
+     * position is given as {@link #boundIndex} of it; the walk and what it reports are the same.
+     */
+    public int selectBefore(Queries qs, int i, float[] q, int qOff, int k, double boundDist, long boundIndex,
+                            TopK top, int[] rest) {
+        top.resetBefore(k, boundDist, boundIndex);
+        return walk(qs, i, q, qOff, top, rest);
+    }
+
+    /**
+     * A bound's key position as a key index: the heap compares key indices, whose order is the
+     * positions' order, so "a later position than p" is "an index above the last key at or before p".
+     */
+    public long boundIndex(long boundPos) {
+        return boundPos == Long.MAX_VALUE ? n - 1 : NestedLevels.countBelow(keyPos, n, boundPos + 1) - 1L;
+    }
+
+    /** {@link #boundIndex} of {@code m} positions at once (one sort and one sweep of the keys). */
+    public long[] boundIndexes(long[] boundPos, int m) {
+        long[] key = java.util.Arrays.copyOf(boundPos, m);
+        int[] order = new int[m];
+        for (int i = 0; i < m; i++) {
+            order[i] = i;
+        }
+        LongIndexSort.sortPairs(key, order, 0, m, new long[m], new int[m]);
+        long[] out = new long[m];
+        int at = 0;
+        for (int r = 0; r < m; r++) {
+            long p = key[r];
+            while (at < n && keyPos[at] <= p) {
+                at++;
+            }
+            out[order[r]] = at - 1L;
+        }
+        return out;
+    }
+
+    private int walk(Queries qs, int i, float[] q, int qOff, TopK top, int[] rest) {
         int walked = run(qs.level[i]).collectSides(qs.ins[i], qs.low[i], qs.hi[i], half, half, q, qOff, top, false,
                 taken);
         rest[0] = half - taken[0];
@@ -198,6 +241,20 @@ public final class SiteWindows {
      * needed beyond this site.
      */
     public int continueWalk(int level, boolean down, int need, long pos, float[] q, int qOff, TopK top) {
+        return continueFrom(level, down, need, pos, q, qOff, top);
+    }
+
+    /**
+     * {@link #continueWalk} into a heap reset here, keeping only candidates before ({@code boundDist},
+     * {@code boundPos}) in candidate order.
+     */
+    public int continueWalkBefore(int level, boolean down, int need, long pos, float[] q, int qOff, int k,
+                                  double boundDist, long boundPos, TopK top) {
+        top.resetBefore(k, boundDist, boundIndex(boundPos));
+        return continueFrom(level, down, need, pos, q, qOff, top);
+    }
+
+    private int continueFrom(int level, boolean down, int need, long pos, float[] q, int qOff, TopK top) {
         PackedKeyRun r = run(level);
         r.collectSides(down ? r.size() : 0, lowIdx(pos), hiIdx(pos), down ? need : 0, down ? 0 : need, q, qOff, top,
                 false, taken);

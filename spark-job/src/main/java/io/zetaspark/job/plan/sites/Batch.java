@@ -44,6 +44,8 @@ final class Batch implements Serializable {
         static final int VALUE = 8;
         /** A query's mean slot: seq, pos, flag, distance to the mean key, mean value (dv doubles). */
         static final int MEAN = 9;
+        /** A query's k-th candidate so far (its home's curve-0 window), for its position block: seq, pos, distance, key pos. */
+        static final int BOUND = 10;
 
         private Kind() {
         }

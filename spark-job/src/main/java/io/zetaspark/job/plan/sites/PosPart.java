@@ -322,12 +322,34 @@ final class PosPart implements Serializable {
         };
     }
 
+    /** Each chunk's totals (count, keys and values added in position order) to its super-block's site (mean slot). */
+    Outbox chunkSends(SitePlan.Context cx) {
+        return new ChunkWalk(cx) {
+            @Override
+            void chunk(int b, SeqInfo info, long chunk, int from, int to) {
+                if (!cx.params.meanSlot()) {
+                    return;
+                }
+                double[] sum = new double[d + dv];
+                for (int i = from; i < to; i++) {
+                    MeanSums.addToken(sum, k[b], i * d, d, v[b], i * dv, dv);
+                }
+                Batch.Writer w = to(info.superSite(Math.floorDiv(chunk, m), cx.partitions));
+                w.kind(Batch.Kind.CHUNK);
+                w.seqPos(info.id, chunk);
+                w.varLong(to - from);
+                w.doubles(sum, 0, sum.length);
+            }
+        };
+    }
+
     /**
-     * Each query's own-chunk candidates (every eligible key of its chunk, exactly) to its home, with
-     * the distance only for keys whose value lives at another home (the home recomputes the rest from
-     * the keys it holds); and each chunk's totals to its super-block's site (mean slot).
+     * Each query's own-chunk candidates (its chunk's eligible keys, exactly) to its home: only those
+     * before the k-th candidate its home found on curve 0 (the bound; none: all of them), so most
+     * queries of a long sequence send nothing. The distance travels only for keys whose value lives at
+     * another home; the home recomputes the rest from the keys it holds.
      */
-    Outbox listSends(SitePlan.Context cx) {
+    Outbox ownSends(SitePlan.Context cx, Map<Integer, VarPart.Bounds[]> bounds) {
         return new ChunkWalk(cx) {
             private final boolean self = cx.params.includeSelf();
             private final int kk = cx.params.k();
@@ -338,43 +360,45 @@ final class PosPart implements Serializable {
             private final int[] kidx = new int[kk];
             private final boolean[] remote = new boolean[kk];
             private int[] keyHome = new int[0];
-            private int[] queryHome = new int[0];
 
             @Override
             void chunk(int b, SeqInfo info, long chunk, int from, int to) {
                 long[] p = pos[b];
+                VarPart.Bounds[] all = bounds.get(info.id);
+                VarPart.Bounds bd = all == null ? null : all[0];
+                int at = bd == null ? 0 : Math.max(0, java.util.Arrays.binarySearch(bd.pos, p[from]));
                 if (keyHome.length < to - from) {
                     keyHome = new int[to - from];
-                    queryHome = new int[to - from];
                 }
+                boolean homesKnown = false;
                 long spos = causal ? chunk * m : Long.MAX_VALUE;
-                for (int i = from; i < to; i++) {
-                    keyHome[i - from] = info.site(0, sc.code(0, k[b], i * d), p[i]);
-                    queryHome[i - from] = info.site(0, sc.code(0, q[b], i * d), spos);
-                }
                 for (int i = from; i < to; i++) {
                     top.reset(kk);
                     int end = OwnChunk.end(i, to, causal, self);
-                    OwnChunk.offer(p, k[b], d, from, end, self ? -1 : i, q[b], i * d, top);
+                    while (bd != null && at < bd.pos.length && bd.pos[at] < p[i]) {
+                        at++;
+                    }
+                    if (bd != null && at < bd.pos.length && bd.pos[at] == p[i]) {
+                        OwnChunk.offerBefore(p, k[b], d, from, end, self ? -1 : i, q[b], i * d, bd.dist[at],
+                                bd.keyPos[at], top);
+                    } else {
+                        OwnChunk.offer(p, k[b], d, from, end, self ? -1 : i, q[b], i * d, top);
+                    }
                     int cnt = top.drainSorted(dist, kpos, kidx, 0);
-                    if (cnt > 0) {
-                        int home = queryHome[i - from];
-                        for (int j = 0; j < cnt; j++) {
-                            remote[j] = keyHome[kidx[j] - from] != home;
+                    if (cnt == 0) {
+                        continue;
+                    }
+                    if (!homesKnown) {
+                        for (int j = from; j < to; j++) {
+                            keyHome[j - from] = info.site(0, sc.code(0, k[b], j * d), p[j]);
                         }
-                        SiteSteps.writeList(to(home), info.id, p[i], cnt, dist, kpos, remote);
+                        homesKnown = true;
                     }
-                }
-                if (cx.params.meanSlot()) {
-                    double[] sum = new double[d + dv];
-                    for (int i = from; i < to; i++) {
-                        MeanSums.addToken(sum, k[b], i * d, d, v[b], i * dv, dv);
+                    int home = info.site(0, sc.code(0, q[b], i * d), spos);
+                    for (int j = 0; j < cnt; j++) {
+                        remote[j] = keyHome[kidx[j] - from] != home;
                     }
-                    Batch.Writer w = to(info.superSite(Math.floorDiv(chunk, m), cx.partitions));
-                    w.kind(Batch.Kind.CHUNK);
-                    w.seqPos(info.id, chunk);
-                    w.varLong(to - from);
-                    w.doubles(sum, 0, sum.length);
+                    SiteSteps.writeList(to(home), info.id, p[i], cnt, dist, kpos, remote);
                 }
             }
         };

@@ -126,8 +126,10 @@ public final class SitePlan {
     }
 
     enum Phase {
-        /** After step 1: pending records, and the windows of the curves above 0. */
+        /** After step 1: pending records (the bounds, walks and chunk bases). */
         FIRST,
+        /** After step 2: pending records, the windows of the curves above 0 and the own-chunk lists (the bounds have arrived). */
+        SECOND,
         /** Pending records only (lists and walks of continued walks). */
         NORMAL,
         /** Every list has reached its home: requests for the values held elsewhere. */
@@ -217,8 +219,8 @@ public final class SitePlan {
         report.bytes = counters.bytes;
         Context cx0 = new Context(params, d, dv, partitions, counters, seqsBc, null);
 
-        // step 1: the keys and queries to their curve sites (built once); the own-chunk lists and chunk
-        // totals to the homes and super-block sites, where the curve-0 windows run
+        // step 1: the keys and queries to their curve sites (built once), where the curve-0 windows run;
+        // the chunk totals to the super-block sites
         JavaRDD<Batch> keysIn = exchange(pos.mapPartitions(p -> p.next().keySends(cx0)), partitions);
         JavaRDD<SitePart> sites = PlanResources.cache(keysIn.mapPartitionsWithIndex((idx, it) ->
                 List.of(SitePart.build(idx, it, cx0)).iterator(), true).persist(StorageLevel.MEMORY_AND_DISK()));
@@ -251,7 +253,7 @@ public final class SitePlan {
         }
         Context cx1 = new Context(params, d, dv, partitions, counters, PlanResources.broadcast(jsc.broadcast(ranged)),
                 null);
-        JavaRDD<Batch> listsIn = exchange(pos.mapPartitions(p -> p.next().listSends(cx1)), partitions);
+        JavaRDD<Batch> listsIn = exchange(pos.mapPartitions(p -> p.next().chunkSends(cx1)), partitions);
         JavaRDD<VarPart> var = sites.zipPartitions(listsIn, (s, b) ->
                 List.of(SiteSteps.first(s.next(), b, cx1)).iterator()).persist(StorageLevel.MEMORY_AND_DISK());
         List<SiteSteps.Summary> first = var.map(SiteSteps.Summary::new).collect();
@@ -270,9 +272,9 @@ public final class SitePlan {
             Context c = cx;
             Phase ph = phase;
             JavaRDD<Tuple2<SitePart, VarPart>> state = pair(sites, var);
-            JavaRDD<Batch> in = exchange(state.mapPartitions(it -> {
-                Tuple2<SitePart, VarPart> t = it.next();
-                return SiteSteps.sends(t._1, t._2, ph, c);
+            JavaRDD<Batch> in = exchange(pair(pos, state).mapPartitions(it -> {
+                Tuple2<PosPart, Tuple2<SitePart, VarPart>> t = it.next();
+                return SiteSteps.sends(t._2._1, t._1, t._2._2, ph, c);
             }), partitions);
             JavaRDD<VarPart> next = state.zipPartitions(in, (st, b) -> {
                 Tuple2<SitePart, VarPart> t = st.next();
@@ -290,7 +292,7 @@ public final class SitePlan {
             if (phase == Phase.FETCH) {
                 break;
             }
-            phase = pending == 0 ? Phase.FETCH : Phase.NORMAL;
+            phase = phase == Phase.FIRST ? Phase.SECOND : pending == 0 ? Phase.FETCH : Phase.NORMAL;
         }
         PlanResources.cache(var);
         LOG.info("distributed plan: {} sequences over {} sites, {} steps after the first, {} walks left their site",

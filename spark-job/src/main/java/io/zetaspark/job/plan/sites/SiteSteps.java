@@ -73,12 +73,36 @@ final class SiteSteps {
         }
     }
 
+    /** Scratch of {@link #mergeList}, one per task thread. */
+    static final class MergeScratch {
+        final boolean[] flags;
+        final long[] pos;
+        final double[] dist;
+        final int[] ref;
+        final double[] outDist;
+        final long[] outPos;
+        final int[] outRef;
+
+        MergeScratch(int k) {
+            flags = new boolean[k];
+            pos = new long[k];
+            dist = new double[k];
+            ref = new int[k];
+            outDist = new double[k];
+            outPos = new long[k];
+            outRef = new int[k];
+        }
+    }
+
     /**
-     * Merges a list (the reader just past its position) into the home query's best k: the kept set
-     * is the best k of the union, deduplicated by position ({@link TopK#offerDistinct}), whatever
-     * order the lists arrive in. A local entry's distance is recomputed from the key this home holds.
+     * Merges a list (the reader just past its query's position) into the home query's best k, in
+     * place: both are in candidate order, so one pass keeps the first k of their union, a key met in
+     * both once (the same key has the same distance, so the two copies meet side by side). A local
+     * entry's distance is recomputed from the key this home holds, and only when the merge reaches
+     * it. Merging a list twice leaves the same best k (the union does not change), so a retried task
+     * that finds some lists already merged gives the same bytes.
      */
-    private static void mergeList(Batch.Reader r, CurveSite home, Lists l, TopK top, boolean[] flags, int d) {
+    static void mergeList(Batch.Reader r, CurveSite home, Lists l, MergeScratch x, int d) {
         long qpos = r.pos;
         int i = home.queryIndex(qpos);
         if (i < 0) {
@@ -89,31 +113,49 @@ final class SiteSteps {
         for (int j = 0; j < cnt; j += 8) {
             int bits = r.u8();
             for (int b = 0; b < 8 && j + b < cnt; b++) {
-                flags[j + b] = (bits & (1 << b)) != 0;
+                x.flags[j + b] = (bits & (1 << b)) != 0;
             }
-        }
-        int k = l.k;
-        top.reset(k);
-        int base = i * k;
-        for (int j = 0; j < l.count[i]; j++) {
-            top.offer(l.dist[base + j], l.pos[base + j], 0);
         }
         for (int j = 0; j < cnt; j++) {
-            long kpos = qpos - r.zigzag();
-            double dist;
-            if (flags[j]) {
-                dist = r.f64();
-            } else {
-                int ki = home.keyIndex(kpos);
+            x.pos[j] = qpos - r.zigzag();
+            x.dist[j] = x.flags[j] ? r.f64() : Double.NaN;
+            x.ref[j] = -1;
+        }
+        int k = l.k;
+        int base = i * k;
+        int old = l.count[i];
+        int a = 0;
+        int b = 0;
+        int o = 0;
+        while (o < k && (a < old || b < cnt)) {
+            if (b < cnt && !x.flags[b] && Double.isNaN(x.dist[b])) {
+                int ki = home.keyIndex(x.pos[b]);
                 if (ki < 0) {
-                    throw new IllegalStateException("key at pos " + kpos + " of seq id " + r.seq
+                    throw new IllegalStateException("key at pos " + x.pos[b] + " of seq id " + r.seq
                             + " is not at the home that its list says holds it");
                 }
-                dist = Distances.squared(home.qVec, i * d, home.keyVec, ki * d, d);
+                x.dist[b] = Distances.squared(home.qVec, i * d, home.keyVec, ki * d, d);
+                x.ref[b] = ki;
             }
-            top.offerDistinct(dist, kpos, 0);
+            if (b >= cnt || (a < old && !TopK.better(x.dist[b], x.pos[b], l.dist[base + a], l.pos[base + a]))) {
+                if (b < cnt && x.pos[b] == l.pos[base + a]) {
+                    b++; // the same key from another source
+                }
+                x.outDist[o] = l.dist[base + a];
+                x.outRef[o] = l.ref[base + a];
+                x.outPos[o++] = l.pos[base + a];
+                a++;
+            } else {
+                x.outDist[o] = x.dist[b];
+                x.outRef[o] = x.ref[b];
+                x.outPos[o++] = x.pos[b];
+                b++;
+            }
         }
-        l.count[i] = top.drainSorted(l.dist, l.pos, null, base);
+        System.arraycopy(x.outDist, 0, l.dist, base, o);
+        System.arraycopy(x.outPos, 0, l.pos, base, o);
+        System.arraycopy(x.outRef, 0, l.ref, base, o);
+        l.count[i] = o;
     }
 
     /**
@@ -127,7 +169,8 @@ final class SiteSteps {
             if (rest[side] > 0) {
                 int next = nextSite(info, curve, site, side == 0, qpos, cx);
                 if (next >= 0) {
-                    writeWalk(out.to(next), info.id, curve, qpos, level, side == 0, rest[side], home, q, qOff, d);
+                    writeWalk(out.to(next), info.id, curve, qpos, level, side == 0, rest[side], home, q, qOff, d, false,
+                        0, 0);
                     sent++;
                 }
             }
@@ -143,23 +186,30 @@ final class SiteSteps {
         return info.nextSite(curve, down ? site - 1 : site + 1, down, cutLo, cutHi);
     }
 
+    /** A walk to continue: the query, its level, direction, the keys still needed, its home and bound (if any). */
     private static void writeWalk(Batch.Writer w, int seq, int curve, long qpos, int level, boolean down, int need,
-                                  int home, float[] q, int qOff, int d) {
+                                  int home, float[] q, int qOff, int d, boolean bounded, double boundDist,
+                                  long boundPos) {
         w.kind(Batch.Kind.WALK | curve << 4);
         w.seqPos(seq, qpos);
         w.varLong(level);
-        w.u8(down ? 0 : 1);
+        w.u8((down ? 0 : 1) | (bounded ? 2 : 0));
         w.varLong(need);
         w.varLong(home);
         w.floats(q, qOff, d);
+        if (bounded) {
+            w.f64(boundDist);
+            w.zigzag(qpos - boundPos);
+        }
     }
 
     // ------------------------------------------------------------------------------------------ step 1
 
     /**
-     * Step 1 at every site: the curve-0 windows of the queries this site is home to (their walks that
-     * leave the site go to the neighbours), merged with their own-chunk lists; and, as the site of some
-     * super-blocks, their chunks' running sums (back to each chunk's partition) and totals (to the driver).
+     * Step 1 at every site: the curve-0 windows of the queries this site is home to (the walks that
+     * leave the site go to the neighbours; each query's k-th candidate goes to its position block,
+     * whose own chunk then sends only what can still win); and, as the site of some super-blocks,
+     * their chunks' running sums (back to each chunk's partition) and totals (to the driver).
      */
     static VarPart first(SitePart site, Iterator<Batch> inbox, SitePlan.Context cx) {
         int d = cx.d;
@@ -191,14 +241,34 @@ final class SiteSteps {
                 for (int j = 0; j < c; j++) {
                     l.dist[i * k + j] = dist[j];
                     l.pos[i * k + j] = home.keyPos[(int) idx[j]];
+                    l.ref[i * k + j] = (int) idx[j];
                 }
                 l.count[i] = c;
                 walksOut += walks(out, info, 0, site.partition, w.levelOf(qs, i), home.qPos[i], home.qVec, i * d, d,
                         rest, site.partition, cx);
             }
+            // the k-th candidate of every query that has k, to its position block and its other curves'
+            // sites: what comes after it there cannot be among its best k
+            io.zetaspark.kernels.ShiftedCurves sc = new io.zetaspark.kernels.ShiftedCurves(d, cx.params);
+            int curves = cx.params.curves();
+            long m = cx.params.chunkSize();
+            for (int i = 0; i < home.nq; i++) {
+                if (l.count[i] == k) {
+                    long qpos = home.qPos[i];
+                    long spos = cx.params.causal() ? Math.floorDiv(qpos, m) * m : Long.MAX_VALUE;
+                    boolean windows = w.level(qpos) >= 1;
+                    for (int c = 0; c < (windows ? curves : 1); c++) {
+                        int target = c == 0 ? info.blockOf(qpos) : info.site(c, sc.code(c, home.qVec, i * d), spos);
+                        Batch.Writer bw = out.to(target);
+                        bw.kind(Batch.Kind.BOUND | c << 4);
+                        bw.seqPos(seq, qpos);
+                        bw.f64(l.dist[i * k + k - 1]);
+                        bw.zigzag(qpos - l.pos[i * k + k - 1]);
+                    }
+                }
+            }
         }
-        // own-chunk lists, and the chunk totals of the super-blocks this site sums
-        boolean[] flags = new boolean[k];
+        // the chunk totals of the super-blocks this site sums
         Map<Integer, TreeMap<Long, Object[]>> chunks = new HashMap<>();
         int w = d + cx.dv;
         while (inbox.hasNext()) {
@@ -207,16 +277,13 @@ final class SiteSteps {
             while (r.more()) {
                 int kind = r.kind();
                 r.seqPos();
-                if (kind == Batch.Kind.LIST) {
-                    mergeList(r, site.get(r.seq, 0), tops.get(r.seq), top, flags, d);
-                } else if (kind == Batch.Kind.CHUNK) {
-                    long count = r.varLong();
-                    double[] sum = new double[w];
-                    r.doubles(sum, 0, w);
-                    chunks.computeIfAbsent(r.seq, s -> new TreeMap<>()).put(r.pos, new Object[] {count, sum, b.source});
-                } else {
+                if (kind != Batch.Kind.CHUNK) {
                     throw new IllegalStateException("unexpected record kind " + kind + " in step 1");
                 }
+                long count = r.varLong();
+                double[] sum = new double[w];
+                r.doubles(sum, 0, w);
+                chunks.computeIfAbsent(r.seq, x -> new TreeMap<>()).put(r.pos, new Object[] {count, sum, b.source});
             }
         }
         List<SitePlan.SuperTotal> superTotals = new ArrayList<>();
@@ -252,27 +319,29 @@ final class SiteSteps {
             }
         }
         List<Tuple2<Integer, Batch>> pending = out.finish();
-        return new VarPart(tops, pending, out.records(), new HashMap<>(), new ArrayList<>(), superTotals, walksOut);
+        return new VarPart(tops, pending, out.records(), new HashMap<>(), new ArrayList<>(), new HashMap<>(),
+                superTotals, walksOut);
     }
 
     // ------------------------------------------------------------------------------------------ later steps
 
     /**
-     * A later step: lists reaching their homes are merged, walks reaching a site continue there (their
-     * candidates go to the query's home, what is still needed to the next site), chunk bases and value
-     * requests are kept for the last sends.
+     * A later step: lists reaching their homes are merged (in place: see {@link #mergeList}), walks
+     * reaching a site continue there (their candidates go to the query's home, what is still needed
+     * to the next site holding an eligible key), and the bounds, chunk bases and value requests that
+     * reach a position block are kept for its later sends.
      */
     static VarPart next(SitePart site, VarPart prev, Iterator<Batch> inbox, SitePlan.Context cx) {
         int d = cx.d;
         int k = cx.params.k();
-        Map<Integer, Lists> tops = new HashMap<>(prev.tops);
-        java.util.Set<Integer> copied = new java.util.HashSet<>();
         Map<Integer, Map<Long, ChunkBase>> bases = new HashMap<>(prev.bases);
         java.util.Set<Integer> basesCopied = new java.util.HashSet<>();
         List<Batch> fetches = new ArrayList<>(prev.fetches);
+        Map<Long, long[][]> boundRows = new HashMap<>();
+        Map<Long, int[]> boundCount = new HashMap<>();
         Pending out = new Pending(site.partition);
         TopK top = new TopK(k);
-        boolean[] flags = new boolean[Math.max(k, 1)];
+        MergeScratch scratch = new MergeScratch(k);
         double[] dist = new double[k];
         long[] idx = new long[k];
         boolean[] remote = new boolean[k];
@@ -293,29 +362,32 @@ final class SiteSteps {
                 first = false;
                 r.seqPos();
                 switch (kind & 0xF) {
-                    case Batch.Kind.LIST: {
-                        Lists l = tops.get(r.seq);
-                        if (copied.add(r.seq)) {
-                            l = l.copy();
-                            tops.put(r.seq, l);
-                        }
-                        mergeList(r, site.get(r.seq, 0), l, top, flags, d);
+                    case Batch.Kind.LIST:
+                        mergeList(r, site.get(r.seq, 0), prev.tops.get(r.seq), scratch, d);
                         break;
-                    }
                     case Batch.Kind.WALK: {
                         int curve = kind >>> 4;
                         long qpos = r.pos;
                         int level = (int) r.varLong();
-                        boolean down = r.u8() == 0;
+                        int flags = r.u8();
+                        boolean down = (flags & 1) == 0;
+                        boolean bounded = (flags & 2) != 0;
                         int need = (int) r.varLong();
                         int home = (int) r.varLong();
                         r.floats(q, 0, d);
+                        double boundDist = bounded ? r.f64() : 0;
+                        long boundPos = bounded ? qpos - r.zigzag() : 0;
                         SeqInfo info = cx.seq(r.seq);
                         CurveSite cs = site.get(r.seq, curve);
                         int rest = need;
                         if (cs != null && cs.nk > 0) {
-                            top.reset(k);
-                            rest = cs.windows(cx, info).continueWalk(level, down, need, qpos, q, 0, top);
+                            SiteWindows sw = cs.windows(cx, info);
+                            if (bounded) {
+                                rest = sw.continueWalkBefore(level, down, need, qpos, q, 0, k, boundDist, boundPos, top);
+                            } else {
+                                top.reset(k);
+                                rest = sw.continueWalk(level, down, need, qpos, q, 0, top);
+                            }
                             int c = top.drainSorted(dist, idx, null, 0);
                             if (c > 0) {
                                 for (int j = 0; j < c; j++) {
@@ -328,7 +400,8 @@ final class SiteSteps {
                         }
                         int nextSite = rest > 0 ? nextSite(info, curve, site.partition, down, qpos, cx) : -1;
                         if (nextSite >= 0) {
-                            writeWalk(out.to(nextSite), r.seq, curve, qpos, level, down, rest, home, q, 0, d);
+                            writeWalk(out.to(nextSite), r.seq, curve, qpos, level, down, rest, home, q, 0, d, bounded,
+                                    boundDist, boundPos);
                             walksOut++;
                         }
                         break;
@@ -345,45 +418,86 @@ final class SiteSteps {
                         mb.put(r.pos, new ChunkBase(count, sum));
                         break;
                     }
+                    case Batch.Kind.BOUND: {
+                        long key = (long) r.seq << 4 | (kind >>> 4);
+                        long[][] rows = boundRows.computeIfAbsent(key, x -> new long[3][64]);
+                        int[] n = boundCount.computeIfAbsent(key, x -> new int[1]);
+                        if (n[0] == rows[0].length) {
+                            for (int c = 0; c < 3; c++) {
+                                rows[c] = Arrays.copyOf(rows[c], n[0] * 2);
+                            }
+                        }
+                        rows[0][n[0]] = r.pos;
+                        rows[1][n[0]] = Double.doubleToRawLongBits(r.f64());
+                        rows[2][n[0]] = r.pos - r.zigzag();
+                        n[0]++;
+                        break;
+                    }
                     default:
                         throw new IllegalStateException("unexpected record kind " + kind + " in a step");
                 }
             }
         }
+        Map<Integer, VarPart.Bounds[]> bounds = prev.bounds;
+        if (!boundRows.isEmpty()) {
+            bounds = new HashMap<>(prev.bounds);
+            for (Map.Entry<Long, long[][]> e : boundRows.entrySet()) {
+                int n = boundCount.get(e.getKey())[0];
+                long[][] rows = e.getValue();
+                int[] order = io.zetaspark.kernels.LongIndexSort.sortedOrder(Arrays.copyOf(rows[0], n));
+                long[] p = new long[n];
+                double[] bd = new double[n];
+                long[] bp = new long[n];
+                for (int j = 0; j < n; j++) {
+                    p[j] = rows[0][order[j]];
+                    bd[j] = Double.longBitsToDouble(rows[1][order[j]]);
+                    bp[j] = rows[2][order[j]];
+                }
+                int seq = (int) (e.getKey() >>> 4);
+                VarPart.Bounds[] bs = bounds.get(seq);
+                bs = bs == null ? new VarPart.Bounds[cx.params.curves()] : bs.clone();
+                bs[(int) (e.getKey() & 0xF)] = new VarPart.Bounds(p, bd, bp);
+                bounds.put(seq, bs);
+            }
+        }
         List<Tuple2<Integer, Batch>> pending = out.finish();
-        return new VarPart(tops, pending, out.records(), bases, fetches, List.of(), walksOut);
+        return new VarPart(prev.tops, pending, out.records(), bases, fetches, bounds, List.of(), walksOut);
     }
 
     // ------------------------------------------------------------------------------------------ sends
 
     /**
      * The sends after a step: what the step left pending and, after step 1, the windows of the curves
-     * above 0 (computed here, on the way out, so that their lists are never held), or, once every list
-     * has reached its home, the requests for the values the homes do not hold.
+     * above 0 (computed here, on the way out, so that their lists are never held); after step 2, the
+     * own-chunk lists (the bounds have arrived); once every list has reached its home, the requests
+     * for the values the homes do not hold.
      */
-    static Iterator<Tuple2<Integer, Batch>> sends(SitePart site, VarPart var, SitePlan.Phase phase,
+    static Iterator<Tuple2<Integer, Batch>> sends(SitePart site, PosPart pos, VarPart var, SitePlan.Phase phase,
                                                  SitePlan.Context cx) {
         Iterator<Tuple2<Integer, Batch>> pending = var.pending.iterator();
         Outbox more;
         switch (phase) {
-            case FIRST:
-                more = curveWindows(site, cx);
-                break;
+            case SECOND:
+                return concat(pending, concat(curveWindows(site, var, cx), pos.ownSends(cx, var.bounds)));
             case FETCH:
                 more = fetches(site, var, cx);
                 break;
             default:
                 return pending;
         }
-        return new Iterator<Tuple2<Integer, Batch>>() {
+        return concat(pending, more);
+    }
+
+    private static <T> Iterator<T> concat(Iterator<T> a, Iterator<T> b) {
+        return new Iterator<T>() {
             @Override
             public boolean hasNext() {
-                return pending.hasNext() || more.hasNext();
+                return a.hasNext() || b.hasNext();
             }
 
             @Override
-            public Tuple2<Integer, Batch> next() {
-                return pending.hasNext() ? pending.next() : more.next();
+            public T next() {
+                return a.hasNext() ? a.next() : b.next();
             }
         };
     }
@@ -391,8 +505,11 @@ final class SiteSteps {
     /** Queries per unit of work of {@link #curveWindows}. */
     private static final int QUERY_BLOCK = 4096;
 
-    /** The windows of every curve above 0 at this site: lists to the queries' homes, walks to the neighbours. */
-    private static Outbox curveWindows(SitePart site, SitePlan.Context cx) {
+    /**
+     * The windows of every curve above 0 at this site, each query's candidates kept only before the
+     * bound its home sent: lists to the queries' homes, walks to the neighbours.
+     */
+    private static Outbox curveWindows(SitePart site, VarPart var, SitePlan.Context cx) {
         List<CurveSite> work = new ArrayList<>();
         List<Integer> seqs = new ArrayList<>(site.bySeq.keySet());
         Collections.sort(seqs);
@@ -412,7 +529,15 @@ final class SiteSteps {
             private SeqInfo info;
             private SiteWindows w;
             private SiteWindows.Queries qs;
+            private boolean[] bounded;
+            private double[] boundDist;
+            private long[] boundIndex;
+            private long[] boundPos;
             private int r;
+
+            private long boundPosOf(int i) {
+                return boundPos[i];
+            }
             private final TopK top = new TopK(k);
             private final int[] rest = new int[2];
             private final double[] dist = new double[k];
@@ -430,13 +555,35 @@ final class SiteSteps {
                     info = cx.seq(cs.seq);
                     w = cs.windows(cx, info);
                     qs = w.prepare(cs.qPos, cs.qCode, cs.nq);
+                    // each query's bound (its home's k-th candidate), aligned with the queries
+                    VarPart.Bounds[] all = var.bounds.get(cs.seq);
+                    VarPart.Bounds bs = all == null ? null : all[cs.curve];
+                    bounded = new boolean[cs.nq];
+                    boundDist = new double[cs.nq];
+                    long[] boundPos = new long[cs.nq];
+                    for (int i = 0, b = 0; bs != null && i < cs.nq; i++) {
+                        while (b < bs.pos.length && bs.pos[b] < cs.qPos[i]) {
+                            b++;
+                        }
+                        if (b < bs.pos.length && bs.pos[b] == cs.qPos[i]) {
+                            bounded[i] = true;
+                            boundDist[i] = bs.dist[b];
+                            boundPos[i] = bs.keyPos[b];
+                        }
+                    }
+                    boundIndex = w.boundIndexes(boundPos, cs.nq);
+                    this.boundPos = boundPos;
                     r = 0;
                 }
                 int to = Math.min(qs.count, r + QUERY_BLOCK);
                 for (; r < to; r++) {
                     int i = qs.order[r];
                     int home = cs.qHome[i];
-                    w.select(qs, i, cs.qVec, i * d, k, top, rest);
+                    if (bounded[i]) {
+                        w.selectBefore(qs, i, cs.qVec, i * d, k, boundDist[i], boundIndex[i], top, rest);
+                    } else {
+                        w.select(qs, i, cs.qVec, i * d, k, top, rest);
+                    }
                     int c = top.drainSorted(dist, idx, null, 0);
                     if (c > 0) {
                         for (int j = 0; j < c; j++) {
@@ -451,7 +598,7 @@ final class SiteSteps {
                                 : -1;
                         if (nextSite >= 0) {
                             writeWalk(to(nextSite), cs.seq, cs.curve, cs.qPos[i], w.levelOf(qs, i), side == 0, rest[side],
-                                    home, cs.qVec, i * d, d);
+                                    home, cs.qVec, i * d, d, bounded[i], boundDist[i], boundPosOf(i));
                         }
                     }
                 }
@@ -481,7 +628,7 @@ final class SiteSteps {
                 for (int i = 0; i < home.nq; i++) {
                     for (int j = 0; j < l.count[i]; j++) {
                         long p = l.pos[i * l.k + j];
-                        if (home.keyIndex(p) < 0) {
+                        if (l.ref[i * l.k + j] < 0) {
                             if (n == wanted.length) {
                                 wanted = Arrays.copyOf(wanted, n * 2);
                             }
@@ -516,26 +663,29 @@ final class SiteSteps {
         int d = cx.d;
         int dv = cx.dv;
         int k = cx.params.k();
-        // values from elsewhere: per sequence, position → row of a float table
+        // per sequence: this home's values followed by the values sent from elsewhere, and an index of the latter
         Map<Integer, long[]> rpos = new HashMap<>();
-        Map<Integer, float[]> rval = new HashMap<>();
+        Map<Integer, float[]> vals = new HashMap<>();
         Map<Integer, int[]> rcount = new HashMap<>();
         while (values.hasNext()) {
             Batch.Reader r = new Batch.Reader(values.next());
             while (r.more()) {
                 r.kind();
                 r.seqPos();
+                CurveSite home = site.get(r.seq, 0);
                 int[] cnt = rcount.computeIfAbsent(r.seq, s -> new int[1]);
                 long[] ps = rpos.computeIfAbsent(r.seq, s -> new long[64]);
-                float[] vs = rval.computeIfAbsent(r.seq, s -> new float[64 * dv]);
+                float[] vs = vals.computeIfAbsent(r.seq, s -> Arrays.copyOf(home.keyVal, (home.nk + 64) * dv));
                 if (cnt[0] == ps.length) {
                     ps = Arrays.copyOf(ps, cnt[0] * 2);
-                    vs = Arrays.copyOf(vs, cnt[0] * 2 * dv);
                     rpos.put(r.seq, ps);
-                    rval.put(r.seq, vs);
+                }
+                if ((home.nk + cnt[0] + 1) * dv > vs.length) {
+                    vs = Arrays.copyOf(vs, (home.nk + cnt[0] * 2 + 1) * dv);
+                    vals.put(r.seq, vs);
                 }
                 ps[cnt[0]] = r.pos;
-                r.floats(vs, cnt[0] * dv, dv);
+                r.floats(vs, (home.nk + cnt[0]) * dv, dv);
                 cnt[0]++;
             }
         }
@@ -546,7 +696,6 @@ final class SiteSteps {
         OutRowWriter writer = new OutRowWriter(longSeq, cols);
         Attention att = new Attention(cx.params, dv);
         Map<Integer, UTF8String> texts = new HashMap<>();
-        float[] vals = new float[k * dv];
         int[] valOff = new int[k];
         float[] out = new float[dv];
         float[] nbrW = new float[k];
@@ -560,24 +709,26 @@ final class SiteSteps {
                 Lists l = var.tops.get(seq);
                 int cnt = l.count[i];
                 int base = i * k;
+                float[] vs = vals.get(seq);
+                if (vs == null) {
+                    vs = home.keyVal;
+                }
                 for (int j = 0; j < cnt; j++) {
                     long p = l.pos[base + j];
-                    int ki = home.keyIndex(p);
-                    if (ki >= 0) {
-                        System.arraycopy(home.keyVal, ki * dv, vals, j * dv, dv);
-                    } else {
+                    int ki = l.ref[base + j];
+                    if (ki < 0) {
                         PosIndex ix = rindex.get(seq);
                         int ri = ix == null ? -1 : ix.get(p);
                         if (ri < 0) {
                             throw new IllegalStateException("no value arrived for seq " + info.name + " pos " + p);
                         }
-                        System.arraycopy(rval.get(seq), ri * dv, vals, j * dv, dv);
+                        ki = home.nk + ri;
                     }
-                    valOff[j] = j * dv;
+                    valOff[j] = ki * dv;
                     nbrPos[j] = p;
                 }
                 Arrays.fill(nbrW, 0, cnt, 0.0f);
-                att.apply(cnt, l.dist, base, vals, valOff, hasMean, meanDist, meanV, out, 0, nbrW, 0);
+                att.apply(cnt, l.dist, base, vs, valOff, hasMean, meanDist, meanV, out, 0, nbrW, 0);
                 double nn = cnt == 0 ? Double.POSITIVE_INFINITY : Math.sqrt(l.dist[base]);
                 UTF8String text = info.longKey ? null
                         : texts.computeIfAbsent(seq, s -> UTF8String.fromBytes(info.keyText));
