@@ -154,10 +154,14 @@ public final class ShiftedCurves implements Serializable {
 
     /** The code of one vector on one curve. */
     public long code(int curve, float[] vec, int off) {
-        long[] cells = new long[dims];
+        return code(curve, vec, off, new long[dims]);
+    }
+
+    /** {@link #code(int, float[], int)} with a scratch of at least d longs (no allocation: for loops over many vectors). */
+    public long code(int curve, float[] vec, int off, long[] scratch) {
         for (int m = 0; m < dims; m++) {
-            cells[m] = cell(m, vec[off + m]) + shifts[curve * dims + m];
+            scratch[m] = cell(m, vec[off + m]) + shifts[curve * dims + m];
         }
-        return codec.encode(cells, 0);
+        return codec.encode(scratch, 0);
     }
 }

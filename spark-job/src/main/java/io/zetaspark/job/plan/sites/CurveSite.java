@@ -33,7 +33,7 @@ final class CurveSite implements Serializable {
     /** Per query, its home; curves above 0 only. */
     int[] qHome;
     private transient SiteWindows windows;
-    private transient PosIndex keyIndex;
+    private transient KeyTable keyTable;
 
     CurveSite(int seq, int curve, int d, int dv) {
         this.seq = seq;
@@ -84,26 +84,27 @@ final class CurveSite implements Serializable {
         int[] qo = LongIndexSort.sortedOrder(Arrays.copyOf(qPos, nq));
         qPos = permute(qPos, qo, 1, nq);
         qVec = permute(qVec, qo, d, nq);
+        long[] scratch = new long[d];
         keyCode = new long[nk];
         for (int i = 0; i < nk; i++) {
-            keyCode[i] = sc.code(curve, keyVec, i * d);
+            keyCode[i] = sc.code(curve, keyVec, i * d, scratch);
         }
         order = SiteWindows.sortOrder(keyCode, nk);
         qCode = new long[nq];
         for (int i = 0; i < nq; i++) {
-            qCode[i] = sc.code(curve, qVec, i * d);
+            qCode[i] = sc.code(curve, qVec, i * d, scratch);
         }
         if (curve > 0) {
             long m = cx.params.chunkSize();
             boolean causal = cx.params.causal();
             keyHome = new int[nk];
             for (int i = 0; i < nk; i++) {
-                keyHome[i] = info.site(0, sc.code(0, keyVec, i * d), keyPos[i]);
+                keyHome[i] = info.site(0, sc.code(0, keyVec, i * d, scratch), keyPos[i]);
             }
             qHome = new int[nq];
             for (int i = 0; i < nq; i++) {
                 long spos = causal ? Math.floorDiv(qPos[i], m) * m : Long.MAX_VALUE;
-                qHome[i] = info.site(0, sc.code(0, qVec, i * d), spos);
+                qHome[i] = info.site(0, sc.code(0, qVec, i * d, scratch), spos);
             }
         }
     }
@@ -132,12 +133,12 @@ final class CurveSite implements Serializable {
         return windows;
     }
 
-    /** The index of the key at {@code pos}, or −1 when this site does not hold it. */
-    int keyIndex(long pos) {
-        if (keyIndex == null) {
-            keyIndex = new PosIndex(keyPos, nk);
+    /** The home's keys by position with their vectors (built on first use in a task; not serialized). */
+    KeyTable keyTable(int d) {
+        if (keyTable == null) {
+            keyTable = new KeyTable(keyPos, keyVec, d, nk);
         }
-        return keyIndex.get(pos);
+        return keyTable;
     }
 
     /** The index of the query at {@code pos}, or a negative number when this site does not answer it. */

@@ -354,6 +354,7 @@ final class PosPart implements Serializable {
             private final boolean self = cx.params.includeSelf();
             private final int kk = cx.params.k();
             private final ShiftedCurves sc = new ShiftedCurves(d, cx.params);
+            private final long[] scratch = new long[d];
             private final TopK top = new TopK(kk);
             private final double[] dist = new double[kk];
             private final long[] kpos = new long[kk];
@@ -390,11 +391,11 @@ final class PosPart implements Serializable {
                     }
                     if (!homesKnown) {
                         for (int j = from; j < to; j++) {
-                            keyHome[j - from] = info.site(0, sc.code(0, k[b], j * d), p[j]);
+                            keyHome[j - from] = info.site(0, sc.code(0, k[b], j * d, scratch), p[j]);
                         }
                         homesKnown = true;
                     }
-                    int home = info.site(0, sc.code(0, q[b], i * d), spos);
+                    int home = info.site(0, sc.code(0, q[b], i * d, scratch), spos);
                     for (int j = 0; j < cnt; j++) {
                         remote[j] = keyHome[kidx[j] - from] != home;
                     }
@@ -450,6 +451,7 @@ final class PosPart implements Serializable {
             private final boolean causal = cx.params.causal();
             private final boolean self = cx.params.includeSelf();
             private final ShiftedCurves sc = new ShiftedCurves(d, cx.params);
+            private final long[] scratch = new long[d];
             private final double[] own = new double[w];
             private final double[] sum = new double[w];
             private final double[] meanK = new double[d];
@@ -513,7 +515,7 @@ final class PosPart implements Serializable {
                             sum[d + t] = self ? sm.total[d + t] : sm.total[d + t] - v[b][i * dv + t];
                         }
                     }
-                    int home = info.site(0, sc.code(0, q[b], i * d), spos);
+                    int home = info.site(0, sc.code(0, q[b], i * d, scratch), spos);
                     Batch.Writer out = to(home);
                     out.kind(Batch.Kind.MEAN);
                     out.seqPos(info.id, p[i]);

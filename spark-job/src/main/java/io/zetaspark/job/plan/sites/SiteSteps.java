@@ -129,13 +129,14 @@ final class SiteSteps {
         int o = 0;
         while (o < k && (a < old || b < cnt)) {
             if (b < cnt && !x.flags[b] && Double.isNaN(x.dist[b])) {
-                int ki = home.keyIndex(x.pos[b]);
-                if (ki < 0) {
+                KeyTable keys = home.keyTable(d);
+                int slot = keys.find(x.pos[b]);
+                if (slot < 0) {
                     throw new IllegalStateException("key at pos " + x.pos[b] + " of seq id " + r.seq
                             + " is not at the home that its list says holds it");
                 }
-                x.dist[b] = Distances.squared(home.qVec, i * d, home.keyVec, ki * d, d);
-                x.ref[b] = ki;
+                x.dist[b] = keys.distance(slot, home.qVec, i * d);
+                x.ref[b] = keys.indexAt(slot);
             }
             if (b >= cnt || (a < old && !TopK.better(x.dist[b], x.pos[b], l.dist[base + a], l.pos[base + a]))) {
                 if (b < cnt && x.pos[b] == l.pos[base + a]) {
@@ -250,6 +251,7 @@ final class SiteSteps {
             // the k-th candidate of every query that has k, to its position block and its other curves'
             // sites: what comes after it there cannot be among its best k
             io.zetaspark.kernels.ShiftedCurves sc = new io.zetaspark.kernels.ShiftedCurves(d, cx.params);
+            long[] scratch = new long[d];
             int curves = cx.params.curves();
             long m = cx.params.chunkSize();
             for (int i = 0; i < home.nq; i++) {
@@ -258,7 +260,7 @@ final class SiteSteps {
                     long spos = cx.params.causal() ? Math.floorDiv(qpos, m) * m : Long.MAX_VALUE;
                     boolean windows = w.level(qpos) >= 1;
                     for (int c = 0; c < (windows ? curves : 1); c++) {
-                        int target = c == 0 ? info.blockOf(qpos) : info.site(c, sc.code(c, home.qVec, i * d), spos);
+                        int target = c == 0 ? info.blockOf(qpos) : info.site(c, sc.code(c, home.qVec, i * d, scratch), spos);
                         Batch.Writer bw = out.to(target);
                         bw.kind(Batch.Kind.BOUND | c << 4);
                         bw.seqPos(seq, qpos);
