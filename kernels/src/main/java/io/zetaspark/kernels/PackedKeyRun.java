@@ -223,6 +223,49 @@ public final class PackedKeyRun {
         return walked;
     }
 
+    /**
+     * One side of a walk without a heap: from {@code start} downwards ({@code down}: rows start−1,
+     * start−2, ...) or upwards (rows start, start+1, ...), the first {@code need} eligible keys, in walk
+     * order, into {@code idsOut} (token indices) and {@code distOut} (their squared distances to the
+     * query). Returns how many were taken (fewer than {@code need} when the run ended). The rows
+     * walked and the keys taken are those of {@link #collectSides} on that side.
+     */
+    public int walkSide(int start, boolean down, int lowIdx, int hiIdx, int need, float[] q, int qOff, int[] idsOut,
+                        double[] distOut) {
+        int taken = 0;
+        final int to = codes.length;
+        if (down) {
+            int i = start - 1;
+            while (i >= 0 && taken < need) {
+                int id = rows[i * stride];
+                if (id < lowIdx || id >= hiIdx) {
+                    idsOut[taken] = id;
+                    distOut[taken++] = distance(q, qOff, i);
+                    i--;
+                } else if (i > 0 && codes[i - 1] == codes[i] && rows[(i - 1) * stride] >= lowIdx) {
+                    i = lowerBound(0, i, codes[i], lowIdx) - 1;
+                } else {
+                    i--;
+                }
+            }
+        } else {
+            int i = start;
+            while (i < to && taken < need) {
+                int id = rows[i * stride];
+                if (id < lowIdx || id >= hiIdx) {
+                    idsOut[taken] = id;
+                    distOut[taken++] = distance(q, qOff, i);
+                    i++;
+                } else if (i + 1 < to && codes[i + 1] == codes[i] && rows[(i + 1) * stride] < hiIdx) {
+                    i = lowerBound(i + 1, to, codes[i], hiIdx);
+                } else {
+                    i++;
+                }
+            }
+        }
+        return taken;
+    }
+
     /** Scratch: the rows one side of a walk picked, and their distances (one run is walked by one thread at a time). */
     private int[] picked = new int[0];
     private double[] pickedDist = new double[0];

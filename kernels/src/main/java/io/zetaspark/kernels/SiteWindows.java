@@ -261,6 +261,38 @@ public final class SiteWindows {
         return need - (down ? taken[0] : taken[1]);
     }
 
+    /**
+     * A walk that left a neighbouring site, continued here from this site's near end: from the upper
+     * end downwards ({@code down}) or the lower end upwards, in the run of {@code level}, the first
+     * {@code need} keys eligible for the query at {@code pos}. Writes the keys that come before the
+     * bound ({@code boundDist}, {@code boundIndex}: {@link #boundIndex}; no bound: +∞) with their
+     * rank in walk order ({@code rankOut}), key index and distance, and returns how many keys it took
+     * in all (the rest of the walk continues in the next site; the query's home keeps the first
+     * {@code need} of the sites' keys in walk order). {@code kept[0]} receives the number written.
+     */
+    public int continueRanked(int level, boolean down, int need, long pos, float[] q, int qOff, double boundDist,
+                              long boundIndex, int[] rankOut, int[] idOut, double[] distOut, int[] kept) {
+        PackedKeyRun r = run(level);
+        if (walkIds.length < need) {
+            walkIds = new int[need];
+            walkDist = new double[need];
+        }
+        int taken = r.walkSide(down ? r.size() : 0, down, lowIdx(pos), hiIdx(pos), need, q, qOff, walkIds, walkDist);
+        int w = 0;
+        for (int j = 0; j < taken; j++) {
+            if (TopK.better(walkDist[j], walkIds[j], boundDist, boundIndex)) {
+                rankOut[w] = j;
+                idOut[w] = walkIds[j];
+                distOut[w++] = walkDist[j];
+            }
+        }
+        kept[0] = w;
+        return taken;
+    }
+
+    private int[] walkIds = new int[0];
+    private double[] walkDist = new double[0];
+
     /** The number of keys. */
     public int size() {
         return n;

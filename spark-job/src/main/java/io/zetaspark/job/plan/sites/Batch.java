@@ -32,7 +32,7 @@ final class Batch implements Serializable {
         static final int QUERY = 2;
         /** A query's candidates for its home: seq, query pos, entries (key pos, and the distance when remote). */
         static final int LIST = 3;
-        /** A walk to continue in the next site: seq, curve, level, direction, keys still needed, pos, q, home. */
+        /** A walk to continue in a site: seq, curve, level, direction, keys still needed, the site's rank in the walk, home, q, bound. */
         static final int WALK = 4;
         /** A chunk's count and sums (d + dv doubles), for its super-block's site. */
         static final int CHUNK = 5;
@@ -44,6 +44,8 @@ final class Batch implements Serializable {
         static final int VALUE = 8;
         /** A query's mean slot: seq, pos, flag, distance to the mean key, mean value (dv doubles). */
         static final int MEAN = 9;
+        /** A site's part of a walk, for the query's home: the keys it took, ranked in walk order. */
+        static final int WALKED = 11;
         /** A query's k-th candidate so far (its home's curve-0 window), for its position block: seq, pos, distance, key pos. */
         static final int BOUND = 10;
 
@@ -56,6 +58,11 @@ final class Batch implements Serializable {
 
     /** A growing batch for one target. */
     static final class Writer {
+        /** Where a sender's records for a target go (a pending list, or an outbox). */
+        interface Factory {
+            Writer to(int target);
+        }
+
         private byte[] buf;
         private int len;
         /** The last position written, for deltas (reset with the sequence). */

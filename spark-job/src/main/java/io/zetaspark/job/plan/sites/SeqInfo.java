@@ -24,20 +24,42 @@ final class SeqInfo implements Serializable {
     final long[][] splitPos;
     final PosRouting routing;
     /**
-     * Per curve and site, the smallest and largest key position the site holds (after the sites are
-     * built): a walk skips a site that holds no key eligible for its query.
+     * Per curve and site (after the sites are built): the smallest and largest key position, the key
+     * count and, per level, how many of the site's keys every query of that level may take (the keys
+     * of the level's universal chunks, docs/ALGORITHM.md): a walk that leaves its site is sent at once
+     * to as many sites as these counts say it needs, skipping sites that hold no key it may take.
      */
-    final long[][] keyMin;
-    final long[][] keyMax;
+    final SiteStats stats;
+
+    /** See {@link SeqInfo#stats}. */
+    static final class SiteStats implements Serializable {
+        private static final long serialVersionUID = 1L;
+        static final int LEVELS = 64;
+        final long[][] min;
+        final long[][] max;
+        final long[][] count;
+        /** [curve][site · LEVELS + level]: keys eligible for every query of the level. */
+        final long[][] universal;
+
+        SiteStats(int curves, int sites) {
+            min = new long[curves][sites];
+            max = new long[curves][sites];
+            count = new long[curves][sites];
+            universal = new long[curves][sites * LEVELS];
+            for (int c = 0; c < curves; c++) {
+                java.util.Arrays.fill(min[c], Long.MAX_VALUE);
+                java.util.Arrays.fill(max[c], Long.MIN_VALUE);
+            }
+        }
+    }
 
     SeqInfo(int id, String name, boolean longKey, long count, long minPos, long chunkSize, long[][] splitCode,
             long[][] splitPos, PosRouting routing) {
-        this(id, name, longKey, count, minPos, Math.floorDiv(minPos, chunkSize), splitCode, splitPos, routing, null,
-                null);
+        this(id, name, longKey, count, minPos, Math.floorDiv(minPos, chunkSize), splitCode, splitPos, routing, null);
     }
 
     private SeqInfo(int id, String name, boolean longKey, long count, long minPos, long base, long[][] splitCode,
-                    long[][] splitPos, PosRouting routing, long[][] keyMin, long[][] keyMax) {
+                    long[][] splitPos, PosRouting routing, SiteStats stats) {
         this.id = id;
         this.name = name;
         this.longKey = longKey;
@@ -49,13 +71,12 @@ final class SeqInfo implements Serializable {
         this.splitCode = splitCode;
         this.splitPos = splitPos;
         this.routing = routing;
-        this.keyMin = keyMin;
-        this.keyMax = keyMax;
+        this.stats = stats;
     }
 
-    /** This plan with the sites' key ranges (per curve and site: smallest and largest key position). */
-    SeqInfo withKeyRanges(long[][] min, long[][] max) {
-        return new SeqInfo(id, name, longKey, count, minPos, base, splitCode, splitPos, routing, min, max);
+    /** This plan with the sites' key statistics. */
+    SeqInfo withStats(SiteStats s) {
+        return new SeqInfo(id, name, longKey, count, minPos, base, splitCode, splitPos, routing, s);
     }
 
     /** The site of (code, pos) on a curve: the number of split points at or below it. */
@@ -76,18 +97,29 @@ final class SeqInfo implements Serializable {
     }
 
     /**
-     * The next site from {@code from} (inclusive) in the walk's direction that holds a key eligible
-     * for a query whose ineligible positions are {@code [cutLo, cutHi)}, or −1 when none does.
+     * The sites a walk that leaves site {@code from} must visit: the next ones in its direction that
+     * hold a key eligible for its query (ineligible positions {@code [cutLo, cutHi)}), as many as it
+     * takes for the keys every query of its level may take to reach {@code need} (in bidirectional
+     * mode, all keys but the at most {@code m} of the query's own chunk), or all of them to the end.
      */
-    int nextSite(int curve, int from, boolean down, long cutLo, long cutHi) {
-        long[] lo = keyMin[curve];
-        long[] hi = keyMax[curve];
-        for (int u = from; u >= 0 && u < lo.length; u += down ? -1 : 1) {
-            if (lo[u] <= hi[u] && (lo[u] < cutLo || hi[u] >= cutHi)) {
-                return u;
+    int[] walkSites(int curve, int from, boolean down, int level, int need, long cutLo, long cutHi, boolean causal,
+                    long m) {
+        long[] lo = stats.min[curve];
+        long[] hi = stats.max[curve];
+        int[] out = new int[4];
+        int n = 0;
+        long sure = 0;
+        for (int u = down ? from - 1 : from + 1; u >= 0 && u < lo.length && sure < need; u += down ? -1 : 1) {
+            if (lo[u] > hi[u] || (lo[u] >= cutLo && hi[u] < cutHi)) {
+                continue; // nothing here the query may take
             }
+            if (n == out.length) {
+                out = java.util.Arrays.copyOf(out, n * 2);
+            }
+            out[n++] = u;
+            sure += causal ? stats.universal[curve][u * SiteStats.LEVELS + level] : Math.max(0, stats.count[curve][u] - m);
         }
-        return -1;
+        return java.util.Arrays.copyOf(out, n);
     }
 
     /** The number of sites on a curve (split points + 1). */

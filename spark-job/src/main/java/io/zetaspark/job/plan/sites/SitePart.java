@@ -61,16 +61,30 @@ final class SitePart implements Serializable {
         return new SitePart(partition, bySeq);
     }
 
-    /** Per sequence id: per curve, the smallest and largest key position held here (empty: MAX, MIN). */
-    Map<Integer, long[]> keyRanges(int curves) {
-        Map<Integer, long[]> out = new HashMap<>();
+    /**
+     * Per sequence id: per curve, the smallest and largest key position held here (empty: MAX, MIN),
+     * the key count, and per level the keys of its universal chunks ({@link SeqInfo#stats}).
+     */
+    Map<Integer, long[][]> keyStats(SitePlan.Context cx) {
+        int curves = cx.params.curves();
+        long m = cx.params.chunkSize();
+        int levels = SeqInfo.SiteStats.LEVELS;
+        Map<Integer, long[][]> out = new HashMap<>();
         for (Map.Entry<Integer, CurveSite[]> e : bySeq.entrySet()) {
-            long[] r = new long[2 * curves];
+            long base = cx.seq(e.getKey()).base;
+            long[][] r = new long[curves][3 + levels];
             for (int c = 0; c < curves; c++) {
                 CurveSite cs = e.getValue()[c];
                 boolean any = cs != null && cs.nk > 0;
-                r[2 * c] = any ? cs.keyPos[0] : Long.MAX_VALUE;
-                r[2 * c + 1] = any ? cs.keyPos[cs.nk - 1] : Long.MIN_VALUE;
+                r[c][0] = any ? cs.keyPos[0] : Long.MAX_VALUE;
+                r[c][1] = any ? cs.keyPos[cs.nk - 1] : Long.MIN_VALUE;
+                r[c][2] = any ? cs.nk : 0;
+                for (int l = 1; any && l < levels; l++) {
+                    long bound = io.zetaspark.kernels.NestedLevels.chunkStart(base,
+                            io.zetaspark.kernels.NestedLevels.universalChunkBound(l), m);
+                    int at = java.util.Arrays.binarySearch(cs.keyPos, 0, cs.nk, bound);
+                    r[c][3 + l] = at >= 0 ? at : -at - 1;
+                }
             }
             out.put(e.getKey(), r);
         }

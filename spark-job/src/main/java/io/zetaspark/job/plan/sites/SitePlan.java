@@ -224,32 +224,30 @@ public final class SitePlan {
         JavaRDD<Batch> keysIn = exchange(pos.mapPartitions(p -> p.next().keySends(cx0)), partitions);
         JavaRDD<SitePart> sites = PlanResources.cache(keysIn.mapPartitionsWithIndex((idx, it) ->
                 List.of(SitePart.build(idx, it, cx0)).iterator(), true).persist(StorageLevel.MEMORY_AND_DISK()));
-        // where each site's keys lie, so that a walk skips the sites that hold no key it may take
+        // where each site's keys lie and how many every query of a level may take: a walk that leaves its
+        // site goes at once to the sites it needs
         int curves = params.curves();
-        long[][][] keyMin = new long[infos.length][curves][partitions];
-        long[][][] keyMax = new long[infos.length][curves][partitions];
-        for (long[][] a : keyMin) {
-            for (long[] b : a) {
-                Arrays.fill(b, Long.MAX_VALUE);
-            }
+        SeqInfo.SiteStats[] stats = new SeqInfo.SiteStats[infos.length];
+        for (int i = 0; i < infos.length; i++) {
+            stats[i] = new SeqInfo.SiteStats(curves, partitions);
         }
-        for (long[][] a : keyMax) {
-            for (long[] b : a) {
-                Arrays.fill(b, Long.MIN_VALUE);
-            }
-        }
-        List<Map<Integer, long[]>> ranges = sites.map(s -> s.keyRanges(curves)).collect();
-        for (int t = 0; t < ranges.size(); t++) {
-            for (Map.Entry<Integer, long[]> e : ranges.get(t).entrySet()) {
+        Context cxStats = cx0;
+        List<Map<Integer, long[][]>> siteStats = sites.map(s -> s.keyStats(cxStats)).collect();
+        for (int t = 0; t < siteStats.size(); t++) {
+            for (Map.Entry<Integer, long[][]> e : siteStats.get(t).entrySet()) {
+                SeqInfo.SiteStats st = stats[e.getKey()];
                 for (int c = 0; c < curves; c++) {
-                    keyMin[e.getKey()][c][t] = e.getValue()[2 * c];
-                    keyMax[e.getKey()][c][t] = e.getValue()[2 * c + 1];
+                    long[] x = e.getValue()[c];
+                    st.min[c][t] = x[0];
+                    st.max[c][t] = x[1];
+                    st.count[c][t] = x[2];
+                    System.arraycopy(x, 3, st.universal[c], t * SeqInfo.SiteStats.LEVELS, SeqInfo.SiteStats.LEVELS);
                 }
             }
         }
         SeqInfo[] ranged = new SeqInfo[infos.length];
         for (int i = 0; i < infos.length; i++) {
-            ranged[i] = infos[i].withKeyRanges(keyMin[i], keyMax[i]);
+            ranged[i] = infos[i].withStats(stats[i]);
         }
         Context cx1 = new Context(params, d, dv, partitions, counters, PlanResources.broadcast(jsc.broadcast(ranged)),
                 null);

@@ -83,11 +83,12 @@ final class SiteSteps {
         final long[] outPos;
         final int[] outRef;
 
-        MergeScratch(int k) {
-            flags = new boolean[k];
-            pos = new long[k];
-            dist = new double[k];
-            ref = new int[k];
+        MergeScratch(int k, int half) {
+            int n = Math.max(k, half);
+            flags = new boolean[n];
+            pos = new long[n];
+            dist = new double[n];
+            ref = new int[n];
             outDist = new double[k];
             outPos = new long[k];
             outRef = new int[k];
@@ -121,6 +122,14 @@ final class SiteSteps {
             x.dist[j] = x.flags[j] ? r.f64() : Double.NaN;
             x.ref[j] = -1;
         }
+        mergeSorted(home, l, i, x, cnt, d, r.seq);
+    }
+
+    /**
+     * Merges {@code cnt} entries of the scratch, in candidate order, into query i's best k (see
+     * {@link #mergeList}); an entry without a distance (NaN, not flagged remote) is a key this home holds.
+     */
+    private static void mergeSorted(CurveSite home, Lists l, int i, MergeScratch x, int cnt, int d, int seq) {
         int k = l.k;
         int base = i * k;
         int old = l.count[i];
@@ -132,7 +141,7 @@ final class SiteSteps {
                 KeyTable keys = home.keyTable(d);
                 int slot = keys.find(x.pos[b]);
                 if (slot < 0) {
-                    throw new IllegalStateException("key at pos " + x.pos[b] + " of seq id " + r.seq
+                    throw new IllegalStateException("key at pos " + x.pos[b] + " of seq id " + seq
                             + " is not at the home that its list says holds it");
                 }
                 x.dist[b] = keys.distance(slot, home.qVec, i * d);
@@ -160,47 +169,163 @@ final class SiteSteps {
     }
 
     /**
-     * The walks a query's window needs beyond this site: each side that still needs keys goes to the
-     * next site in its direction that holds a key eligible for the query (none: the walk ends).
+     * The walks a query's window needs beyond this site: each side that still needs keys goes at once
+     * to the sites {@link SeqInfo#walkSites} names, each told its rank in the walk.
      */
-    private static long walks(Pending out, SeqInfo info, int curve, int site, int level, long qpos, float[] q,
-                              int qOff, int d, int[] rest, int home, SitePlan.Context cx) {
+    static long walks(Batch.Writer.Factory out, SeqInfo info, int curve, int site, int level, long qpos, float[] q,
+                      int qOff, int d, int[] rest, int home, SitePlan.Context cx, boolean bounded, double boundDist,
+                      long boundPos) {
         long sent = 0;
+        long m = cx.params.chunkSize();
+        long cutLo = Math.floorDiv(qpos, m) * m;
+        long cutHi = cx.params.causal() || cutLo > Long.MAX_VALUE - m ? Long.MAX_VALUE : cutLo + m;
         for (int side = 0; side < 2; side++) {
-            if (rest[side] > 0) {
-                int next = nextSite(info, curve, site, side == 0, qpos, cx);
-                if (next >= 0) {
-                    writeWalk(out.to(next), info.id, curve, qpos, level, side == 0, rest[side], home, q, qOff, d, false,
-                        0, 0);
-                    sent++;
-                }
+            if (rest[side] <= 0) {
+                continue;
+            }
+            int[] to = info.walkSites(curve, site, side == 0, level, rest[side], cutLo, cutHi, cx.params.causal(), m);
+            for (int rank = 0; rank < to.length; rank++) {
+                writeWalk(out.to(to[rank]), info.id, curve, qpos, level, side == 0, rest[side], rank, home, q, qOff, d,
+                        bounded, boundDist, boundPos);
+                sent++;
             }
         }
         return sent;
     }
 
-    /** The next site after {@code site} in a walk's direction holding a key eligible for the query at {@code qpos}. */
-    static int nextSite(SeqInfo info, int curve, int site, boolean down, long qpos, SitePlan.Context cx) {
-        long m = cx.params.chunkSize();
-        long cutLo = Math.floorDiv(qpos, m) * m;
-        long cutHi = cx.params.causal() || cutLo > Long.MAX_VALUE - m ? Long.MAX_VALUE : cutLo + m;
-        return info.nextSite(curve, down ? site - 1 : site + 1, down, cutLo, cutHi);
-    }
-
-    /** A walk to continue: the query, its level, direction, the keys still needed, its home and bound (if any). */
+    /**
+     * A walk to continue in a site: the query, its level, direction, the keys the walk still needs, the
+     * site's rank among the walk's sites, its home and bound (if any).
+     */
     private static void writeWalk(Batch.Writer w, int seq, int curve, long qpos, int level, boolean down, int need,
-                                  int home, float[] q, int qOff, int d, boolean bounded, double boundDist,
+                                  int rank, int home, float[] q, int qOff, int d, boolean bounded, double boundDist,
                                   long boundPos) {
         w.kind(Batch.Kind.WALK | curve << 4);
         w.seqPos(seq, qpos);
         w.varLong(level);
         w.u8((down ? 0 : 1) | (bounded ? 2 : 0));
         w.varLong(need);
+        w.varLong(rank);
         w.varLong(home);
         w.floats(q, qOff, d);
         if (bounded) {
             w.f64(boundDist);
             w.zigzag(qpos - boundPos);
+        }
+    }
+
+    /** One site's part of a walk, as its query's home received it. */
+    static final class WalkPiece {
+        int seq;
+        int query;
+        int curve;
+        boolean down;
+        int need;
+        int rank;
+        int taken;
+        int count;
+        int[] walkRank;
+        long[] pos;
+        double[] dist;
+        boolean[] remote;
+
+        static WalkPiece read(Batch.Reader r, int curve, CurveSite home) {
+            WalkPiece p = new WalkPiece();
+            p.seq = r.seq;
+            p.query = home == null ? -1 : home.queryIndex(r.pos);
+            if (p.query < 0) {
+                throw new IllegalStateException("a walk of seq id " + r.seq + " pos " + r.pos
+                        + " came back to a site that is not its home");
+            }
+            p.curve = curve;
+            p.down = r.u8() == 0;
+            p.need = (int) r.varLong();
+            p.rank = (int) r.varLong();
+            p.taken = (int) r.varLong();
+            p.count = (int) r.varLong();
+            p.walkRank = new int[p.count];
+            p.pos = new long[p.count];
+            p.dist = new double[p.count];
+            p.remote = new boolean[p.count];
+            for (int j = 0; j < p.count; j += 8) {
+                int bits = r.u8();
+                for (int b = 0; b < 8 && j + b < p.count; b++) {
+                    p.remote[j + b] = (bits & (1 << b)) != 0;
+                }
+            }
+            for (int j = 0; j < p.count; j++) {
+                p.walkRank[j] = (int) r.varLong();
+                p.pos[j] = r.pos - r.zigzag();
+                p.dist[j] = p.remote[j] ? r.f64() : Double.NaN;
+            }
+            return p;
+        }
+    }
+
+    /**
+     * Merges the walks that came back in one step: the pieces of one walk (one query, curve and
+     * direction) in their sites' order make up the walk; its first {@code need} keys are the window's
+     * keys beyond the origin site, of which the pieces hold those before the query's bound.
+     */
+    static void mergeWalks(SitePart site, Map<Integer, Lists> tops, List<WalkPiece> pieces, MergeScratch x, int d) {
+        pieces.sort((a, b) -> a.seq != b.seq ? Integer.compare(a.seq, b.seq)
+                : a.query != b.query ? Integer.compare(a.query, b.query)
+                : a.curve != b.curve ? Integer.compare(a.curve, b.curve)
+                : a.down != b.down ? Boolean.compare(a.down, b.down)
+                : Integer.compare(a.rank, b.rank));
+        int at = 0;
+        while (at < pieces.size()) {
+            WalkPiece first = pieces.get(at);
+            CurveSite home = site.get(first.seq, 0);
+            int n = 0;
+            int offset = 0;
+            int end = at;
+            while (end < pieces.size() && pieces.get(end).seq == first.seq && pieces.get(end).query == first.query
+                    && pieces.get(end).curve == first.curve && pieces.get(end).down == first.down) {
+                WalkPiece p = pieces.get(end++);
+                for (int j = 0; j < p.count; j++) {
+                    if (offset + p.walkRank[j] < p.need) {
+                        x.pos[n] = p.pos[j];
+                        x.dist[n] = p.dist[j];
+                        x.flags[n] = p.remote[j];
+                        x.ref[n] = -1;
+                        n++;
+                    }
+                }
+                offset += p.taken;
+            }
+            // the distances of local keys, then candidate order
+            KeyTable keys = home.keyTable(d);
+            for (int j = 0; j < n; j++) {
+                if (!x.flags[j]) {
+                    int slot = keys.find(x.pos[j]);
+                    if (slot < 0) {
+                        throw new IllegalStateException("walked key at pos " + x.pos[j] + " is not at its home");
+                    }
+                    x.dist[j] = keys.distance(slot, home.qVec, first.query * d);
+                    x.ref[j] = keys.indexAt(slot);
+                }
+            }
+            for (int j = 1; j < n; j++) {
+                long p = x.pos[j];
+                double dd = x.dist[j];
+                int rf = x.ref[j];
+                boolean fl = x.flags[j];
+                int m = j - 1;
+                while (m >= 0 && TopK.better(dd, p, x.dist[m], x.pos[m])) {
+                    x.pos[m + 1] = x.pos[m];
+                    x.dist[m + 1] = x.dist[m];
+                    x.ref[m + 1] = x.ref[m];
+                    x.flags[m + 1] = x.flags[m];
+                    m--;
+                }
+                x.pos[m + 1] = p;
+                x.dist[m + 1] = dd;
+                x.ref[m + 1] = rf;
+                x.flags[m + 1] = fl;
+            }
+            mergeSorted(home, tops.get(first.seq), first.query, x, Math.min(n, tops.get(first.seq).k), d, first.seq);
+            at = end;
         }
     }
 
@@ -245,8 +370,8 @@ final class SiteSteps {
                     l.ref[i * k + j] = (int) idx[j];
                 }
                 l.count[i] = c;
-                walksOut += walks(out, info, 0, site.partition, w.levelOf(qs, i), home.qPos[i], home.qVec, i * d, d,
-                        rest, site.partition, cx);
+                walksOut += walks(out::to, info, 0, site.partition, w.levelOf(qs, i), home.qPos[i], home.qVec, i * d, d,
+                        rest, site.partition, cx, false, 0, 0);
             }
             // the k-th candidate of every query that has k, to its position block and its other curves'
             // sites: what comes after it there cannot be among its best k
@@ -343,14 +468,17 @@ final class SiteSteps {
         Map<Long, int[]> boundCount = new HashMap<>();
         Pending out = new Pending(site.partition);
         TopK top = new TopK(k);
-        MergeScratch scratch = new MergeScratch(k);
-        double[] dist = new double[k];
-        long[] idx = new long[k];
-        boolean[] remote = new boolean[k];
-        long[] kpos = new long[k];
+        MergeScratch scratch = new MergeScratch(k, cx.params.halfWindow());
         float[] q = new float[d];
         long walksOut = 0;
         int w = d + cx.dv;
+        int[] keptOut = new int[1];
+        int half = cx.params.halfWindow();
+        int[] walkRank = new int[half];
+        int[] walkId = new int[half];
+        double[] walkDist = new double[half];
+        boolean[] walkRemote = new boolean[half];
+        List<WalkPiece> pieces = new ArrayList<>();
         while (inbox.hasNext()) {
             Batch b = inbox.next();
             Batch.Reader r = new Batch.Reader(b);
@@ -375,39 +503,57 @@ final class SiteSteps {
                         boolean down = (flags & 1) == 0;
                         boolean bounded = (flags & 2) != 0;
                         int need = (int) r.varLong();
+                        int rank = (int) r.varLong();
                         int home = (int) r.varLong();
                         r.floats(q, 0, d);
-                        double boundDist = bounded ? r.f64() : 0;
-                        long boundPos = bounded ? qpos - r.zigzag() : 0;
-                        SeqInfo info = cx.seq(r.seq);
+                        double boundDist = bounded ? r.f64() : Double.POSITIVE_INFINITY;
+                        long boundPos = bounded ? qpos - r.zigzag() : Long.MAX_VALUE;
                         CurveSite cs = site.get(r.seq, curve);
-                        int rest = need;
+                        int taken = 0;
+                        int kept = 0;
                         if (cs != null && cs.nk > 0) {
-                            SiteWindows sw = cs.windows(cx, info);
-                            if (bounded) {
-                                rest = sw.continueWalkBefore(level, down, need, qpos, q, 0, k, boundDist, boundPos, top);
-                            } else {
-                                top.reset(k);
-                                rest = sw.continueWalk(level, down, need, qpos, q, 0, top);
+                            SiteWindows sw = cs.windows(cx, cx.seq(r.seq));
+                            if (walkRank.length < need) {
+                                throw new IllegalStateException("a walk needs " + need + " keys, more than W/2");
                             }
-                            int c = top.drainSorted(dist, idx, null, 0);
-                            if (c > 0) {
-                                for (int j = 0; j < c; j++) {
-                                    int ki = (int) idx[j];
-                                    kpos[j] = cs.keyPos[ki];
-                                    remote[j] = (curve == 0 ? site.partition : cs.keyHome[ki]) != home;
+                            taken = sw.continueRanked(level, down, need, qpos, q, 0, boundDist,
+                                    bounded ? sw.boundIndex(boundPos) : Long.MAX_VALUE, walkRank, walkId, walkDist,
+                                    keptOut);
+                            kept = keptOut[0];
+                            for (int j = 0; j < kept; j++) {
+                                walkRemote[j] = (curve == 0 ? site.partition : cs.keyHome[walkId[j]]) != home;
+                            }
+                        }
+                        Batch.Writer bw = out.to(home);
+                        bw.kind(Batch.Kind.WALKED | curve << 4);
+                        bw.seqPos(r.seq, qpos);
+                        bw.u8(down ? 0 : 1);
+                        bw.varLong(need);
+                        bw.varLong(rank);
+                        bw.varLong(taken);
+                        bw.varLong(kept);
+                        for (int j = 0; j < kept; j += 8) {
+                            int bits = 0;
+                            for (int b2 = 0; b2 < 8 && j + b2 < kept; b2++) {
+                                if (walkRemote[j + b2]) {
+                                    bits |= 1 << b2;
                                 }
-                                writeList(out.to(home), r.seq, qpos, c, dist, kpos, remote);
+                            }
+                            bw.u8(bits);
+                        }
+                        for (int j = 0; j < kept; j++) {
+                            bw.varLong(walkRank[j]);
+                            bw.zigzag(qpos - cs.keyPos[walkId[j]]);
+                            if (walkRemote[j]) {
+                                bw.f64(walkDist[j]);
                             }
                         }
-                        int nextSite = rest > 0 ? nextSite(info, curve, site.partition, down, qpos, cx) : -1;
-                        if (nextSite >= 0) {
-                            writeWalk(out.to(nextSite), r.seq, curve, qpos, level, down, rest, home, q, 0, d, bounded,
-                                    boundDist, boundPos);
-                            walksOut++;
-                        }
+                        walksOut++;
                         break;
                     }
+                    case Batch.Kind.WALKED:
+                        pieces.add(WalkPiece.read(r, kind >>> 4, site.get(r.seq, 0)));
+                        break;
                     case Batch.Kind.BASE: {
                         long count = r.varLong();
                         double[] sum = new double[w];
@@ -440,6 +586,7 @@ final class SiteSteps {
                 }
             }
         }
+        mergeWalks(site, prev.tops, pieces, scratch, d);
         Map<Integer, VarPart.Bounds[]> bounds = prev.bounds;
         if (!boundRows.isEmpty()) {
             bounds = new HashMap<>(prev.bounds);
@@ -595,14 +742,8 @@ final class SiteSteps {
                         }
                         writeList(to(home), cs.seq, cs.qPos[i], c, dist, kpos, remote);
                     }
-                    for (int side = 0; side < 2; side++) {
-                        int nextSite = rest[side] > 0 ? nextSite(info, cs.curve, site.partition, side == 0, cs.qPos[i], cx)
-                                : -1;
-                        if (nextSite >= 0) {
-                            writeWalk(to(nextSite), cs.seq, cs.curve, cs.qPos[i], w.levelOf(qs, i), side == 0, rest[side],
-                                    home, cs.qVec, i * d, d, bounded[i], boundDist[i], boundPosOf(i));
-                        }
-                    }
+                    walks(this::to, info, cs.curve, site.partition, w.levelOf(qs, i), cs.qPos[i], cs.qVec, i * d, d,
+                            rest, home, cx, bounded[i], boundDist[i], boundPosOf(i));
                 }
                 return true;
             }
