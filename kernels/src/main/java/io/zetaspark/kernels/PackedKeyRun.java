@@ -26,6 +26,12 @@ public final class PackedKeyRun {
     private final int d;
     private final int stride;
 
+    /**
+     * Whether a candidate's heap payload is its row here (a site's run: what the site sends for a
+     * candidate is stored in run order beside it) instead of its token index (the engine's run).
+     */
+    private boolean rowPayload;
+
     private PackedKeyRun(long[] codes, int[] rows, int d) {
         this.codes = codes;
         this.rows = rows;
@@ -74,7 +80,9 @@ public final class PackedKeyRun {
      * sort: {@code order[0, n)} lists the indices of {@code n} keys sorted by (code, index)
      * ({@code codeById[i]} is key i's code). A level's keys are a prefix in position order, so the
      * level's (code, pos) run is the full run with the later keys left out; a site of the
-     * distributed plan sorts its keys once and derives every level's run from it.
+     * distributed plan sorts its keys once and derives every level's run from it. The candidates of
+     * such a run carry their row as heap payload ({@link #id} gives the token index), so that what a
+     * site sends for a candidate can be read from arrays in run order, next to the rows just walked.
      */
     public static PackedKeyRun ofOrder(long[] codeById, int[] order, int n, float[] k, int d, int keyCount) {
         int size = 0;
@@ -100,7 +108,9 @@ public final class PackedKeyRun {
             }
             at++;
         }
-        return new PackedKeyRun(cc, rr, d);
+        PackedKeyRun run = new PackedKeyRun(cc, rr, d);
+        run.rowPayload = true;
+        return run;
     }
 
     /** Number of key rows. */
@@ -302,15 +312,16 @@ public final class PackedKeyRun {
             }
         }
         for (int j = 0; j < count; j++) {
-            offer(top, distinct, out[j], rows[picked[j] * stride]);
+            int r = picked[j];
+            offer(top, distinct, out[j], rows[r * stride], rowPayload ? r : rows[r * stride]);
         }
     }
 
-    private static void offer(TopK top, boolean distinct, double dist, int id) {
+    private static void offer(TopK top, boolean distinct, double dist, int id, int payload) {
         if (distinct) {
-            top.offerDistinct(dist, id, id);
+            top.offerDistinct(dist, id, payload);
         } else {
-            top.offer(dist, id, id);
+            top.offer(dist, id, payload);
         }
     }
 

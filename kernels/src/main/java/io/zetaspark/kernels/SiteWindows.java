@@ -29,6 +29,7 @@ public final class SiteWindows {
     private final int[] order;
     private final int n;
     private final PackedKeyRun[] runs = new PackedKeyRun[65];
+    private final long[][] runPos = new long[65][];
     private final int[] taken = new int[2];
 
     /**
@@ -80,6 +81,23 @@ public final class SiteWindows {
             runs[level] = r;
         }
         return r;
+    }
+
+    /**
+     * The key positions of a level's run in run order: a candidate's row (its heap payload) gives its
+     * position without a random read of the position array.
+     */
+    public long[] runPositions(int level) {
+        long[] p = runPos[level];
+        if (p == null) {
+            PackedKeyRun r = run(level);
+            p = new long[r.size()];
+            for (int row = 0; row < p.length; row++) {
+                p[row] = keyPos[r.id(row)];
+            }
+            runPos[level] = p;
+        }
+        return p;
     }
 
     /** First index of a key at or after the query's cut; keys below it are eligible. */

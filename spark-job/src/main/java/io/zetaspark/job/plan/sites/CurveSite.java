@@ -34,6 +34,8 @@ final class CurveSite implements Serializable {
     int[] qHome;
     private transient SiteWindows windows;
     private transient KeyTable keyTable;
+    private transient int[][] runHome;
+    private transient PosIndex queryIndex;
 
     CurveSite(int seq, int curve, int d, int dv) {
         this.seq = seq;
@@ -133,6 +135,23 @@ final class CurveSite implements Serializable {
         return windows;
     }
 
+    /** The homes of a level's keys in run order (curves above 0; built on first use in a task). */
+    int[] runHome(SitePlan.Context cx, SeqInfo info, int level) {
+        if (runHome == null) {
+            runHome = new int[65][];
+        }
+        int[] h = runHome[level];
+        if (h == null) {
+            io.zetaspark.kernels.PackedKeyRun r = windows(cx, info).run(level);
+            h = new int[r.size()];
+            for (int row = 0; row < h.length; row++) {
+                h[row] = keyHome[r.id(row)];
+            }
+            runHome[level] = h;
+        }
+        return h;
+    }
+
     /** The home's keys by position with their vectors (built on first use in a task; not serialized). */
     KeyTable keyTable(int d) {
         if (keyTable == null) {
@@ -143,6 +162,9 @@ final class CurveSite implements Serializable {
 
     /** The index of the query at {@code pos}, or a negative number when this site does not answer it. */
     int queryIndex(long pos) {
-        return Arrays.binarySearch(qPos, 0, nq, pos);
+        if (queryIndex == null) {
+            queryIndex = new PosIndex(qPos, nq);
+        }
+        return queryIndex.get(pos);
     }
 }

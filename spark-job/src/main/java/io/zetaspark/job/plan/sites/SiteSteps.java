@@ -73,6 +73,21 @@ final class SiteSteps {
         }
     }
 
+    /**
+     * The distances of the entries each home query keeps, as far as this step has computed them (a
+     * query merges several lists in one step; its kept entries' distances are recomputed once, not
+     * once per list). Per task and sequence, not part of the state.
+     */
+    static final class DistCache {
+        final double[] dist;
+        final boolean[] valid;
+
+        DistCache(int nq, int k) {
+            dist = new double[nq * k];
+            valid = new boolean[nq];
+        }
+    }
+
     /** Scratch of {@link #mergeList}, one per task thread. */
     static final class MergeScratch {
         final boolean[] flags;
@@ -83,6 +98,9 @@ final class SiteSteps {
         final long[] outPos;
         final int[] outRef;
 
+        final double[] oldDist;
+        final long[] oldPos;
+
         MergeScratch(int k, int half) {
             int n = Math.max(k, half);
             flags = new boolean[n];
@@ -92,6 +110,8 @@ final class SiteSteps {
             outDist = new double[k];
             outPos = new long[k];
             outRef = new int[k];
+            oldDist = new double[k];
+            oldPos = new long[k];
         }
     }
 
@@ -103,7 +123,7 @@ final class SiteSteps {
      * it. Merging a list twice leaves the same best k (the union does not change), so a retried task
      * that finds some lists already merged gives the same bytes.
      */
-    static void mergeList(Batch.Reader r, CurveSite home, Lists l, MergeScratch x, int d) {
+    static void mergeList(Batch.Reader r, CurveSite home, Lists l, MergeScratch x, int d, DistCache dc) {
         long qpos = r.pos;
         int i = home.queryIndex(qpos);
         if (i < 0) {
@@ -122,17 +142,23 @@ final class SiteSteps {
             x.dist[j] = x.flags[j] ? r.f64() : Double.NaN;
             x.ref[j] = -1;
         }
-        mergeSorted(home, l, i, x, cnt, d, r.seq);
+        mergeSorted(home, l, i, x, cnt, d, r.seq, dc);
     }
 
     /**
      * Merges {@code cnt} entries of the scratch, in candidate order, into query i's best k (see
      * {@link #mergeList}); an entry without a distance (NaN, not flagged remote) is a key this home holds.
      */
-    private static void mergeSorted(CurveSite home, Lists l, int i, MergeScratch x, int cnt, int d, int seq) {
+    private static void mergeSorted(CurveSite home, Lists l, int i, MergeScratch x, int cnt, int d, int seq,
+                                    DistCache dc) {
         int k = l.k;
         int base = i * k;
         int old = l.count[i];
+        boolean cached = dc.valid[i];
+        for (int a = 0; a < old; a++) {
+            x.oldDist[a] = cached ? dc.dist[base + a] : l.dist(i, a, home, d);
+            x.oldPos[a] = l.pos(i, a, home);
+        }
         int a = 0;
         int b = 0;
         int o = 0;
@@ -147,24 +173,22 @@ final class SiteSteps {
                 x.dist[b] = keys.distance(slot, home.qVec, i * d);
                 x.ref[b] = keys.indexAt(slot);
             }
-            if (b >= cnt || (a < old && !TopK.better(x.dist[b], x.pos[b], l.dist[base + a], l.pos[base + a]))) {
-                if (b < cnt && x.pos[b] == l.pos[base + a]) {
+            if (b >= cnt || (a < old && !TopK.better(x.dist[b], x.pos[b], x.oldDist[a], x.oldPos[a]))) {
+                if (b < cnt && x.pos[b] == x.oldPos[a]) {
                     b++; // the same key from another source
                 }
-                x.outDist[o] = l.dist[base + a];
-                x.outRef[o] = l.ref[base + a];
-                x.outPos[o++] = l.pos[base + a];
+                x.outDist[o] = x.oldDist[a];
+                x.outRef[o++] = l.ref[base + a];
                 a++;
             } else {
                 x.outDist[o] = x.dist[b];
-                x.outRef[o] = x.ref[b];
-                x.outPos[o++] = x.pos[b];
+                x.outRef[o++] = x.ref[b] >= 0 ? x.ref[b] : -1 - l.side(x.pos[b], x.dist[b]);
                 b++;
             }
         }
-        System.arraycopy(x.outDist, 0, l.dist, base, o);
-        System.arraycopy(x.outPos, 0, l.pos, base, o);
         System.arraycopy(x.outRef, 0, l.ref, base, o);
+        System.arraycopy(x.outDist, 0, dc.dist, base, o);
+        dc.valid[i] = true;
         l.count[i] = o;
     }
 
@@ -267,7 +291,8 @@ final class SiteSteps {
      * direction) in their sites' order make up the walk; its first {@code need} keys are the window's
      * keys beyond the origin site, of which the pieces hold those before the query's bound.
      */
-    static void mergeWalks(SitePart site, Map<Integer, Lists> tops, List<WalkPiece> pieces, MergeScratch x, int d) {
+    static void mergeWalks(SitePart site, Map<Integer, Lists> tops, List<WalkPiece> pieces, MergeScratch x, int d,
+                           Map<Integer, DistCache> caches) {
         pieces.sort((a, b) -> a.seq != b.seq ? Integer.compare(a.seq, b.seq)
                 : a.query != b.query ? Integer.compare(a.query, b.query)
                 : a.curve != b.curve ? Integer.compare(a.curve, b.curve)
@@ -324,7 +349,9 @@ final class SiteSteps {
                 x.ref[m + 1] = rf;
                 x.flags[m + 1] = fl;
             }
-            mergeSorted(home, tops.get(first.seq), first.query, x, Math.min(n, tops.get(first.seq).k), d, first.seq);
+            Lists l = tops.get(first.seq);
+            mergeSorted(home, l, first.query, x, Math.min(n, l.k), d, first.seq,
+                    caches.computeIfAbsent(first.seq, q -> new DistCache(home.nq, l.k)));
             at = end;
         }
     }
@@ -360,16 +387,20 @@ final class SiteSteps {
             // (a site that holds no key of the sequence walks nothing here: every window goes to the neighbours)
             SiteWindows w = home.windows(cx, info);
             SiteWindows.Queries qs = w.prepare(home.qPos, home.qCode, home.nq);
+            double[] kth = new double[home.nq];
+            long[] kthPos = new long[home.nq];
             for (int r = 0; r < qs.count; r++) {
                 int i = qs.order[r];
                 w.select(qs, i, home.qVec, i * d, k, top, rest);
                 int c = top.drainSorted(dist, idx, null, 0);
                 for (int j = 0; j < c; j++) {
-                    l.dist[i * k + j] = dist[j];
-                    l.pos[i * k + j] = home.keyPos[(int) idx[j]];
                     l.ref[i * k + j] = (int) idx[j];
                 }
                 l.count[i] = c;
+                if (c == k) {
+                    kth[i] = dist[k - 1];
+                    kthPos[i] = home.keyPos[(int) idx[k - 1]];
+                }
                 walksOut += walks(out::to, info, 0, site.partition, w.levelOf(qs, i), home.qPos[i], home.qVec, i * d, d,
                         rest, site.partition, cx, false, 0, 0);
             }
@@ -389,8 +420,8 @@ final class SiteSteps {
                         Batch.Writer bw = out.to(target);
                         bw.kind(Batch.Kind.BOUND | c << 4);
                         bw.seqPos(seq, qpos);
-                        bw.f64(l.dist[i * k + k - 1]);
-                        bw.zigzag(qpos - l.pos[i * k + k - 1]);
+                        bw.f64(kth[i]);
+                        bw.zigzag(qpos - kthPos[i]);
                     }
                 }
             }
@@ -461,6 +492,9 @@ final class SiteSteps {
     static VarPart next(SitePart site, VarPart prev, Iterator<Batch> inbox, SitePlan.Context cx) {
         int d = cx.d;
         int k = cx.params.k();
+        Map<Integer, Lists> tops = new HashMap<>(prev.tops);
+        java.util.Set<Integer> copied = new java.util.HashSet<>();
+        Map<Integer, DistCache> caches = new HashMap<>();
         Map<Integer, Map<Long, ChunkBase>> bases = new HashMap<>(prev.bases);
         java.util.Set<Integer> basesCopied = new java.util.HashSet<>();
         List<Batch> fetches = new ArrayList<>(prev.fetches);
@@ -492,9 +526,12 @@ final class SiteSteps {
                 first = false;
                 r.seqPos();
                 switch (kind & 0xF) {
-                    case Batch.Kind.LIST:
-                        mergeList(r, site.get(r.seq, 0), prev.tops.get(r.seq), scratch, d);
+                    case Batch.Kind.LIST: {
+                        CurveSite home = site.get(r.seq, 0);
+                        mergeList(r, home, writable(tops, prev.tops, copied, r.seq), scratch, d,
+                                caches.computeIfAbsent(r.seq, s -> new DistCache(home.nq, k)));
                         break;
+                    }
                     case Batch.Kind.WALK: {
                         int curve = kind >>> 4;
                         long qpos = r.pos;
@@ -586,10 +623,13 @@ final class SiteSteps {
                 }
             }
         }
-        mergeWalks(site, prev.tops, pieces, scratch, d);
-        Map<Integer, VarPart.Bounds[]> bounds = prev.bounds;
+        for (WalkPiece p : pieces) {
+            writable(tops, prev.tops, copied, p.seq);
+        }
+        mergeWalks(site, tops, pieces, scratch, d, caches);
+        // the bounds serve the sends right after the step that received them, then are dropped
+        Map<Integer, VarPart.Bounds[]> bounds = new HashMap<>();
         if (!boundRows.isEmpty()) {
-            bounds = new HashMap<>(prev.bounds);
             for (Map.Entry<Long, long[][]> e : boundRows.entrySet()) {
                 int n = boundCount.get(e.getKey())[0];
                 long[][] rows = e.getValue();
@@ -610,7 +650,16 @@ final class SiteSteps {
             }
         }
         List<Tuple2<Integer, Batch>> pending = out.finish();
-        return new VarPart(prev.tops, pending, out.records(), bases, fetches, bounds, List.of(), walksOut);
+        return new VarPart(tops, pending, out.records(), bases, fetches, bounds, List.of(), walksOut);
+    }
+
+    /** A sequence's lists this step may change: copied from the previous step's on first use. */
+    private static Lists writable(Map<Integer, Lists> tops, Map<Integer, Lists> prev, java.util.Set<Integer> copied,
+                                  int seq) {
+        if (copied.add(seq)) {
+            tops.put(seq, prev.get(seq).copy());
+        }
+        return tops.get(seq);
     }
 
     // ------------------------------------------------------------------------------------------ sends
@@ -693,6 +742,7 @@ final class SiteSteps {
             private final long[] idx = new long[k];
             private final long[] kpos = new long[k];
             private final boolean[] remote = new boolean[k];
+            private final int[] rowOf = new int[k];
 
             @Override
             boolean produce() {
@@ -733,12 +783,14 @@ final class SiteSteps {
                     } else {
                         w.select(qs, i, cs.qVec, i * d, k, top, rest);
                     }
-                    int c = top.drainSorted(dist, idx, null, 0);
+                    int c = top.drainSorted(dist, null, rowOf, 0);
                     if (c > 0) {
+                        int level = w.levelOf(qs, i);
+                        long[] rp = w.runPositions(level);
+                        int[] rh = cs.runHome(cx, info, level);
                         for (int j = 0; j < c; j++) {
-                            int ki = (int) idx[j];
-                            kpos[j] = cs.keyPos[ki];
-                            remote[j] = cs.keyHome[ki] != home;
+                            kpos[j] = rp[rowOf[j]];
+                            remote[j] = rh[rowOf[j]] != home;
                         }
                         writeList(to(home), cs.seq, cs.qPos[i], c, dist, kpos, remote);
                     }
@@ -770,8 +822,8 @@ final class SiteSteps {
                 int n = 0;
                 for (int i = 0; i < home.nq; i++) {
                     for (int j = 0; j < l.count[i]; j++) {
-                        long p = l.pos[i * l.k + j];
                         if (l.ref[i * l.k + j] < 0) {
+                            long p = l.pos(i, j, home);
                             if (n == wanted.length) {
                                 wanted = Arrays.copyOf(wanted, n * 2);
                             }
@@ -795,6 +847,17 @@ final class SiteSteps {
 
     // ------------------------------------------------------------------------------------------ outputs
 
+    /** A home's keys as records of d components and dv values, with room for {@code extra} more records. */
+    private static float[] records(CurveSite home, int d, int dv, int extra) {
+        int stride = d + dv;
+        float[] out = new float[(home.nk + extra) * stride];
+        for (int i = 0; i < home.nk; i++) {
+            System.arraycopy(home.keyVec, i * d, out, i * stride, d);
+            System.arraycopy(home.keyVal, i * dv, out, i * stride + d, dv);
+        }
+        return out;
+    }
+
     /**
      * The outputs of the queries this site is home to: the selected keys' values (held here, or sent
      * by the partitions that hold them), the mean slot sent by each query's position block, then the
@@ -806,9 +869,12 @@ final class SiteSteps {
         int d = cx.d;
         int dv = cx.dv;
         int k = cx.params.k();
-        // per sequence: this home's values followed by the values sent from elsewhere, and an index of the latter
+        // per sequence, one record per key: its components then its value (the home's keys, then the values
+        // sent from elsewhere, whose components are not needed: their distances came with them), so that a
+        // selected key's distance and value are read from one place; and an index of the values from elsewhere
+        int stride = d + dv;
         Map<Integer, long[]> rpos = new HashMap<>();
-        Map<Integer, float[]> vals = new HashMap<>();
+        Map<Integer, float[]> kv = new HashMap<>();
         Map<Integer, int[]> rcount = new HashMap<>();
         while (values.hasNext()) {
             Batch.Reader r = new Batch.Reader(values.next());
@@ -818,17 +884,17 @@ final class SiteSteps {
                 CurveSite home = site.get(r.seq, 0);
                 int[] cnt = rcount.computeIfAbsent(r.seq, s -> new int[1]);
                 long[] ps = rpos.computeIfAbsent(r.seq, s -> new long[64]);
-                float[] vs = vals.computeIfAbsent(r.seq, s -> Arrays.copyOf(home.keyVal, (home.nk + 64) * dv));
+                float[] vs = kv.computeIfAbsent(r.seq, s -> records(home, d, dv, 64));
                 if (cnt[0] == ps.length) {
                     ps = Arrays.copyOf(ps, cnt[0] * 2);
                     rpos.put(r.seq, ps);
                 }
-                if ((home.nk + cnt[0] + 1) * dv > vs.length) {
-                    vs = Arrays.copyOf(vs, (home.nk + cnt[0] * 2 + 1) * dv);
-                    vals.put(r.seq, vs);
+                if ((long) (home.nk + cnt[0] + 1) * stride > vs.length) {
+                    vs = Arrays.copyOf(vs, (home.nk + cnt[0] * 2 + 1) * stride);
+                    kv.put(r.seq, vs);
                 }
                 ps[cnt[0]] = r.pos;
-                r.floats(vs, (home.nk + cnt[0]) * dv, dv);
+                r.floats(vs, (home.nk + cnt[0]) * stride + d, dv);
                 cnt[0]++;
             }
         }
@@ -843,6 +909,7 @@ final class SiteSteps {
         float[] out = new float[dv];
         float[] nbrW = new float[k];
         long[] nbrPos = new long[k];
+        double[] dist = new double[k];
         double[] meanV = new double[dv];
 
         class Emit {
@@ -852,27 +919,27 @@ final class SiteSteps {
                 Lists l = var.tops.get(seq);
                 int cnt = l.count[i];
                 int base = i * k;
-                float[] vs = vals.get(seq);
-                if (vs == null) {
-                    vs = home.keyVal;
-                }
+                float[] vs = kv.computeIfAbsent(seq, s -> records(home, d, dv, 0));
                 for (int j = 0; j < cnt; j++) {
-                    long p = l.pos[base + j];
+                    long p = l.pos(i, j, home);
                     int ki = l.ref[base + j];
                     if (ki < 0) {
+                        dist[j] = l.sideDist[-1 - ki];
                         PosIndex ix = rindex.get(seq);
                         int ri = ix == null ? -1 : ix.get(p);
                         if (ri < 0) {
                             throw new IllegalStateException("no value arrived for seq " + info.name + " pos " + p);
                         }
                         ki = home.nk + ri;
+                    } else {
+                        dist[j] = io.zetaspark.kernels.Distances.squared(home.qVec, i * d, vs, ki * stride, d);
                     }
-                    valOff[j] = ki * dv;
+                    valOff[j] = ki * stride + d;
                     nbrPos[j] = p;
                 }
                 Arrays.fill(nbrW, 0, cnt, 0.0f);
-                att.apply(cnt, l.dist, base, vs, valOff, hasMean, meanDist, meanV, out, 0, nbrW, 0);
-                double nn = cnt == 0 ? Double.POSITIVE_INFINITY : Math.sqrt(l.dist[base]);
+                att.apply(cnt, dist, 0, vs, valOff, hasMean, meanDist, meanV, out, 0, nbrW, 0);
+                double nn = cnt == 0 ? Double.POSITIVE_INFINITY : Math.sqrt(dist[0]);
                 UTF8String text = info.longKey ? null
                         : texts.computeIfAbsent(seq, s -> UTF8String.fromBytes(info.keyText));
                 return writer.write(false, info.keyNumber, text, home.qPos[i], out, nbrPos, nbrW, cnt, nn);

@@ -61,22 +61,65 @@ final class VarPart implements Serializable {
         }
     }
 
-    /** The best k candidates so far of each of a sequence's home queries, best first. */
+    /**
+     * The best k candidates so far of each of a sequence's home queries, best first, held compactly:
+     * one int per entry, the key's index in this home's keys (its position and distance are those of
+     * the key: the distance is recomputed, with the same bits, when needed), or for a key whose value
+     * lives at another home −1 − a slot of a side table holding its position and distance.
+     */
     static final class Lists implements Serializable {
         private static final long serialVersionUID = 1L;
         final int k;
         final int[] count;
-        final double[] dist;
-        final long[] pos;
-        /** The key's index in this home's keys, or −1 when its value lives at another home. */
         final int[] ref;
+        long[] sidePos;
+        double[] sideDist;
+        int sideCount;
 
         Lists(int nq, int k) {
             this.k = k;
             this.count = new int[nq];
-            this.dist = new double[nq * k];
-            this.pos = new long[nq * k];
             this.ref = new int[nq * k];
+            this.sidePos = new long[16];
+            this.sideDist = new double[16];
+        }
+
+        private Lists(Lists o) {
+            this.k = o.k;
+            this.count = o.count.clone();
+            this.ref = o.ref.clone();
+            this.sidePos = java.util.Arrays.copyOf(o.sidePos, Math.max(16, o.sideCount));
+            this.sideDist = java.util.Arrays.copyOf(o.sideDist, Math.max(16, o.sideCount));
+            this.sideCount = o.sideCount;
+        }
+
+        /** A copy that a step can change while the previous step's state stays as it was. */
+        Lists copy() {
+            return new Lists(this);
+        }
+
+        /** A side-table slot for a remote entry; the entry's ref is {@code -1 - slot}. */
+        int side(long pos, double dist) {
+            if (sideCount == sidePos.length) {
+                sidePos = java.util.Arrays.copyOf(sidePos, sideCount * 2);
+                sideDist = java.util.Arrays.copyOf(sideDist, sideCount * 2);
+            }
+            sidePos[sideCount] = pos;
+            sideDist[sideCount] = dist;
+            return sideCount++;
+        }
+
+        /** Entry j of query i: its key's position. */
+        long pos(int i, int j, CurveSite home) {
+            int r = ref[i * k + j];
+            return r >= 0 ? home.keyPos[r] : sidePos[-1 - r];
+        }
+
+        /** Entry j of query i: its squared distance (recomputed for a key this home holds). */
+        double dist(int i, int j, CurveSite home, int d) {
+            int r = ref[i * k + j];
+            return r >= 0 ? io.zetaspark.kernels.Distances.squared(home.qVec, i * d, home.keyVec, r * d, d)
+                    : sideDist[-1 - r];
         }
     }
 }
