@@ -45,6 +45,12 @@ final class PosPart implements Serializable {
         this.ranges = ranges;
     }
 
+    /** A partition that holds no position block (a site beyond the validation shuffle's partitions). */
+    static PosPart empty(int partition) {
+        return new PosPart(partition, new int[0], new long[0][], new float[0][], new float[0][], new float[0][],
+                new long[0][]);
+    }
+
     /**
      * The rows of the site-routed sequences named in {@code ids} (name → id), from the validation
      * shuffle's rows (RoutedRows layout, sorted by (seq, queryFrom, pos)); a split sequence's rows

@@ -178,6 +178,13 @@ public final class SitePlan {
         public transient org.apache.spark.util.LongAccumulator bytes;
     }
 
+    /** Tokens per site and curve above which the plan uses more sites than the validation shuffle has partitions. */
+    static final long SITE_TOKENS = 1 << 18;
+    /** Spark conf key overriding {@link #SITE_TOKENS}. */
+    public static final String SITE_TOKENS_CONF = "spark.zeta.distributed.siteTokens";
+    /** At most this many sites (each a task of every step). */
+    static final int MAX_SITES = 4096;
+
     /** The last run's report on this driver (benchmarks read it). */
     private static volatile Report last;
 
@@ -197,7 +204,15 @@ public final class SitePlan {
                                            List<String> names, Map<String, Long> counts, Map<String, long[]> blocks,
                                            ZetaParams params, int d, int dv, ZetaColumns cols) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int partitions = routed.getNumPartitions();
+        // sites: at least the validation shuffle's partitions (which hold the position blocks), and enough that
+        // none holds more than SITE_TOKENS tokens of one curve (a site's runs then stay near the caches)
+        int blockParts = routed.getNumPartitions();
+        long total = 0;
+        for (String name : names) {
+            total += counts.getOrDefault(name, 0L);
+        }
+        long siteTokens = Math.max(1, Long.parseLong(spark.conf().get(SITE_TOKENS_CONF, String.valueOf(SITE_TOKENS))));
+        int partitions = (int) Math.max(blockParts, Math.min(MAX_SITES, (total + siteTokens - 1) / siteTokens));
         List<String> sorted = new ArrayList<>(names);
         Collections.sort(sorted);
         Map<String, Integer> ids = new HashMap<>();
@@ -207,11 +222,18 @@ public final class SitePlan {
             countById.put(i, counts.getOrDefault(sorted.get(i), 0L));
         }
         Broadcast<Map<String, Integer>> idsBc = PlanResources.broadcast(jsc.broadcast(ids));
-        JavaRDD<PosPart> pos = PlanResources.cache(routed.mapPartitionsWithIndex((idx, it) ->
-                        List.of(PosPart.read(idx, it, idsBc.value(), longSeq, d, dv)).iterator(), true)
-                .persist(StorageLevel.MEMORY_AND_DISK()));
+        JavaRDD<PosPart> read = routed.mapPartitionsWithIndex((idx, it) ->
+                List.of(PosPart.read(idx, it, idsBc.value(), longSeq, d, dv)).iterator(), true);
+        if (partitions > blockParts) {
+            List<Integer> extra = new ArrayList<>();
+            for (int t = blockParts; t < partitions; t++) {
+                extra.add(t);
+            }
+            read = read.union(jsc.parallelize(extra, extra.size()).map(PosPart::empty));
+        }
+        JavaRDD<PosPart> pos = PlanResources.cache(read.persist(StorageLevel.MEMORY_AND_DISK()));
         List<PosPart.Summary> summaries = pos.map(p -> p.summary(params, d, countById, partitions)).collect();
-        SeqInfo[] infos = plan(sorted, longSeq, countById, blocks, summaries, params, partitions);
+        SeqInfo[] infos = plan(sorted, longSeq, countById, blocks, summaries, params, partitions, blockParts);
         Broadcast<SeqInfo[]> seqsBc = PlanResources.broadcast(jsc.broadcast(infos));
         Report report = new Report();
         SiteCounters counters = new SiteCounters(spark.sparkContext());
@@ -336,7 +358,7 @@ public final class SitePlan {
      * queries so that every site gets about the same share of both.
      */
     static SeqInfo[] plan(List<String> names, boolean longSeq, Map<Integer, Long> counts, Map<String, long[]> blocks,
-                          List<PosPart.Summary> summaries, ZetaParams params, int partitions) {
+                          List<PosPart.Summary> summaries, ZetaParams params, int partitions, int blockParts) {
         int n = names.size();
         int curves = params.curves();
         long[] min = new long[n];
@@ -394,7 +416,7 @@ public final class SitePlan {
             SeqInfo.PosRouting routing;
             long[] blk = blocks == null ? null : blocks.get(names.get(id));
             if (blk != null) {
-                routing = SeqInfo.PosRouting.blocks(blk[0], blk[1], (int) blk[2], partitions);
+                routing = SeqInfo.PosRouting.blocks(blk[0], blk[1], (int) blk[2], blockParts);
             } else {
                 List<long[]> rs = ranges.get(id);
                 rs.sort((a, b) -> Long.compare(a[0], b[0]));
