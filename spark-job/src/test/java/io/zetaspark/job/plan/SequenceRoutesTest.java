@@ -66,10 +66,17 @@ class SequenceRoutesTest {
         SequenceRoutes over = SequenceRoutes.pack(spark, perSeq, 1000, 4, DataTypes.StringType, 4, 32, 500);
         assertEquals(List.of("long"), over.large());
         // ... cut into 4 blocks per partition from its own range: positions 0..2999, 16 blocks of 188
+        // positions rounded up to whole chunks of 32 (192), so that no chunk spans two partitions
         Row blocks = over.frame().where(col("rs").equalTo(lit("long"))).first();
         assertTrue(blocks.isNullAt(1), "a long sequence has no single route");
         assertEquals(0L, blocks.getLong(4));
-        assertEquals(188L, blocks.getLong(5));
+        assertEquals(192L, blocks.getLong(5));
+        assertEquals(List.of(0L, 192L, 0L), java.util.Arrays.stream(over.blocks().get("long")).boxed().toList());
+        // a range that starts inside a chunk: the blocks start at that chunk's first position
+        List<Row> offset = List.of(RowFactory.create("late", 3000L, 3, 4, 1000L, 3999L));
+        long[] late = SequenceRoutes.pack(spark, offset, 1000, 4, DataTypes.StringType, 4, 32, 500).blocks().get("late");
+        assertEquals(992L, late[0], "the chunk of position 1000 starts at 992");
+        assertEquals(0, late[1] % 32);
         assertEquals(1, over.frame().where(col("rs").equalTo(lit("long"))).count());
         // bidirectional and exact runs are not split
         SequenceRoutes whole = SequenceRoutes.pack(spark, perSeq, 10_000, 4, DataTypes.StringType, 1, 32, 500);
