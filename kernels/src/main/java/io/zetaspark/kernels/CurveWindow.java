@@ -6,7 +6,7 @@ package io.zetaspark.kernels;
  * side whose position is eligible for curve search ({@code pos < cutLo || pos ≥ cutHi}: outside the
  * query's own chunk and, in causal mode, before it). Ineligible keys are skipped and not counted,
  * so the result depends only on eligible keys and never on where a run was split, as long as the
- * run holds enough keys on each side (the Spark job's halos guarantee that).
+ * run holds enough keys on each side (the Spark job continues a walk that leaves its site in the next sites).
  */
 public final class CurveWindow {
     private CurveWindow() {

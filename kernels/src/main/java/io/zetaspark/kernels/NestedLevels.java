@@ -57,7 +57,7 @@ public final class NestedLevels {
 
     /**
      * Whether a key at {@code pos} is eligible for every query of level ℓ of a sequence whose first
-     * chunk is {@code base} (the halo rule's count).
+     * chunk is {@code base} (what a site of the distributed plan counts to route a walk that leaves it).
      */
     public static boolean universal(long pos, long base, int level, long m) {
         return pos < chunkStart(base, universalChunkBound(level), m);

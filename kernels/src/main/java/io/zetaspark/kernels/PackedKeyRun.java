@@ -276,6 +276,48 @@ public final class PackedKeyRun {
         return taken;
     }
 
+    /**
+     * How many keys {@link #walkSide} would take, without their distances: the engines that compute
+     * the candidates elsewhere (the GPU window kernel) learn here whether a walk leaves the run.
+     */
+    public int countSide(int start, boolean down, int lowIdx, int hiIdx, int need) {
+        int taken = 0;
+        final int to = codes.length;
+        if (down) {
+            int i = start - 1;
+            while (i >= 0 && taken < need) {
+                int id = rows[i * stride];
+                if (id < lowIdx || id >= hiIdx) {
+                    taken++;
+                    i--;
+                } else if (i > 0 && codes[i - 1] == codes[i] && rows[(i - 1) * stride] >= lowIdx) {
+                    i = lowerBound(0, i, codes[i], lowIdx) - 1;
+                } else {
+                    i--;
+                }
+            }
+        } else {
+            int i = start;
+            while (i < to && taken < need) {
+                int id = rows[i * stride];
+                if (id < lowIdx || id >= hiIdx) {
+                    taken++;
+                    i++;
+                } else if (i + 1 < to && codes[i + 1] == codes[i] && rows[(i + 1) * stride] < hiIdx) {
+                    i = lowerBound(i + 1, to, codes[i], hiIdx);
+                } else {
+                    i++;
+                }
+            }
+        }
+        return taken;
+    }
+
+    /** Row r's key component m. */
+    public float component(int r, int m) {
+        return Float.intBitsToFloat(rows[r * stride + 1 + m]);
+    }
+
     /** Scratch: the rows one side of a walk picked, and their distances (one run is walked by one thread at a time). */
     private int[] picked = new int[0];
     private double[] pickedDist = new double[0];

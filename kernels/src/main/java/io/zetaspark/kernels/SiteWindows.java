@@ -100,6 +100,33 @@ public final class SiteWindows {
         return p;
     }
 
+    /** The key vectors of a level's run in run order (for engines that take the run as arrays). */
+    public float[] runVectors(int level) {
+        PackedKeyRun r = run(level);
+        float[] v = new float[r.size() * d];
+        for (int row = 0; row < r.size(); row++) {
+            for (int m = 0; m < d; m++) {
+                v[row * d + m] = r.component(row, m);
+            }
+        }
+        return v;
+    }
+
+    /** The insertion point of query i of {@code qs} in its level's run. */
+    public int insertionPoint(Queries qs, int i) {
+        return qs.ins[i];
+    }
+
+    /**
+     * What query i's walk still needs beyond the site on each side ({@code rest[0]} below,
+     * {@code rest[1]} above), without its candidates: for engines that compute them elsewhere.
+     */
+    public void restOf(Queries qs, int i, int[] rest) {
+        PackedKeyRun r = run(qs.level[i]);
+        rest[0] = half - r.countSide(qs.ins[i], true, qs.low[i], qs.hi[i], half);
+        rest[1] = half - r.countSide(qs.ins[i], false, qs.low[i], qs.hi[i], half);
+    }
+
     /** First index of a key at or after the query's cut; keys below it are eligible. */
     private int lowIdx(long pos) {
         return NestedLevels.countBelow(keyPos, n, Math.floorDiv(pos, m) * m);

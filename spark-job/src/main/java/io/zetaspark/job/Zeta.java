@@ -50,9 +50,9 @@ public final class Zeta {
     }
 
     /**
-     * Frees the caches and broadcasts that the plan of {@code result} created (cached window rows
-     * and chunk totals of the distributed plan, the halo exchange's summaries, level and count
-     * broadcasts), once the result has been written or collected; a later action on {@code result}
+     * Frees the caches and broadcasts that the plan of {@code result} created (the distributed plan's
+     * cached per-site state, exact mode's chunk totals, the sequences' plans and count broadcasts),
+     * once the result has been written or collected; a later action on {@code result}
      * recomputes them. Returns how many were freed (0 for a result that holds none, or was released
      * already). The CLI calls it after every write; a notebook that calls the operator repeatedly
      * should too.

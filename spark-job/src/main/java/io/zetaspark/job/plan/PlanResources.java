@@ -10,8 +10,8 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 
 /**
- * The caches and broadcasts one run of the plan creates (cached window rows, chunk totals, the halo
- * exchange's summaries, level and count broadcasts), remembered per result so that
+ * The caches and broadcasts one run of the plan creates (the sites' cached state, exact mode's chunk
+ * totals, the sequences' plans and count broadcasts), remembered per result so that
  * {@link Zeta#release} can free them once the result is written: a notebook that calls the
  * operator again and again must not pile up cached intermediates. While {@link ZetaPlan} builds a plan, the stages register what they create here.
  */

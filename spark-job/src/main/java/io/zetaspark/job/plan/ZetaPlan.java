@@ -12,15 +12,11 @@ import io.zetaspark.job.plan.rows.BlockRow;
 import io.zetaspark.job.plan.rows.BlockToken;
 import io.zetaspark.job.plan.rows.CandRow;
 import io.zetaspark.job.plan.rows.ChunkSumRow;
-import io.zetaspark.job.plan.rows.CodedToken;
 import io.zetaspark.job.plan.rows.GroupRow;
 import io.zetaspark.job.plan.rows.OutRow;
 import io.zetaspark.job.plan.rows.RoutedRows;
 import io.zetaspark.job.plan.rows.TokenRow;
-import io.zetaspark.job.plan.rows.WindowRow;
 import io.zetaspark.job.plan.sites.SitePlan;
-import io.zetaspark.kernels.NestedLevels;
-import io.zetaspark.kernels.ShiftedCurves;
 import io.zetaspark.kernels.ZetaParams;
 import io.zetaspark.kernels.gpu.EngineChoice;
 import java.util.ArrayList;
@@ -45,29 +41,23 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The distributed plan of the operator (DESIGN.md §2), reproducing
- * {@link io.zetaspark.kernels.ZetaAttention} bit for bit on any partitioning:
- * <ol>
- *   <li>tokens get their Morton codes on every curve as plain Catalyst expressions
- *       ({@link MortonColumns});</li>
- *   <li>each token becomes one query row per curve (in its chunk's nested level) and one key row per
- *       curve and level that can serve it; the rows are range-partitioned and sorted by
- *       (seq, level, curve, code, tag, pos) with Spark's own sort;</li>
- *   <li>two small jobs collect each partition's edge needs and the shape of what its edges can
- *       lend (cuts, run identities and row counts, never rows); the driver chains them; the lent
- *       rows reach their borrowers through one shuffle, and each partition runs the kernels' window
- *       rule with them ({@link WindowStage});</li>
- *   <li>per-curve lists are merged per query (top-k of the deduplicated union, {@link MergeStage});
- *       with {@code exact=true} a blocked brute force produces the lists instead;</li>
- *   <li>the selected far keys fetch their value vectors with one join (the dominant data movement:
- *       k values per query);</li>
- *   <li>the mean slot's hierarchical sums are built from chunk and super-block aggregates
- *       ({@link MeanSlotStages});</li>
- *   <li>one (seq, chunk) group at a time, the own chunk is scored exactly, merged with the far keys,
- *       and the outputs computed ({@link FinalStage}).</li>
- * </ol>
- * No step collects a sequence to the driver or needs a whole sequence in one task: the largest
- * group is one (seq, chunk) of at most M tokens or one range partition of a sorted run.
+ * The operator on Spark (DESIGN.md §2), reproducing {@link io.zetaspark.kernels.ZetaAttention} bit
+ * for bit on any partitioning. It takes the validation pass's shuffle ({@link
+ * io.zetaspark.job.io.InputValidator}) and sends each sequence one of two ways:
+ * <ul>
+ *   <li>a sequence that fits one task runs the in-memory engine inside it ({@link LocalEngineStage};
+ *       a long causal one split into parts that run side by side, {@link SequenceRoutes});</li>
+ *   <li>a longer one runs the distributed plan ({@link SitePlan}): every partition is a site that
+ *       holds position blocks, a range of each curve's (code, pos) order and the homes of the queries
+ *       in its curve-0 range; windows run where their keys are, walks that leave a site continue in
+ *       the sites they need, and each home merges its queries' candidates, fetches the few values
+ *       held elsewhere and computes the outputs.</li>
+ * </ul>
+ * Exact mode's distributed route (a sequence over {@link #EXACT_LOCAL_MAX} tokens) is a blocked
+ * brute force by token rank ({@link BlockScan}) with a merge, a value join, the mean slot's
+ * aggregates and a per-chunk final stage ({@link MergeStage}, {@link MeanSlotStages},
+ * {@link FinalStage}); the distributed evaluator reuses those stages. No step collects a sequence
+ * to the driver.
  */
 public final class ZetaPlan {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ZetaPlan.class);
@@ -85,7 +75,7 @@ public final class ZetaPlan {
      * Runs the operator over a validated input (columns named by {@code cols}: seq string or long,
      * pos long, q/k array&lt;float&gt; of length d, v array&lt;float&gt; of length dv). Returns
      * {@code seq, pos, out[, nbr_pos][, nbr_w][, nn_dist]}. Small jobs run on the way (the shapes of
-     * the input and the halo exchange); the returned Dataset is otherwise lazy.
+     * the input, and the distributed plan's steps up to its outputs); the returned Dataset is otherwise lazy.
      */
     public static Dataset<Row> transform(Dataset<Row> input, ZetaParams params, ZetaColumns cols) {
         return transform(input, params, cols, -1L);
@@ -144,7 +134,7 @@ public final class ZetaPlan {
 
     private static Dataset<Row> build(Dataset<Row> input, ZetaParams params, ZetaColumns cols, EngineChoice engine,
                                       long longest) {
-        if (engine != EngineChoice.GPU && !params.exact()) {
+        if (!params.exact()) {
             // validated and routed for these parameters, then the sites (or the in-task engine)
             return build(io.zetaspark.job.io.InputValidator.validate(input, cols, params), params, cols);
         }
@@ -186,7 +176,7 @@ public final class ZetaPlan {
         ValidatedInput.Routed r = in.routed();
         int d = in.d();
         int dv = in.dv();
-        if (r == null || engine == EngineChoice.GPU || localLimit(spark, params, d, dv) != r.limit
+        if (r == null || localLimit(spark, params, d, dv) != r.limit
                 || (r.chunkSize != 0 && r.chunkSize % params.chunkSize() != 0)) {
             return transform(in.dataset(), params, cols, engine, in.maxSequenceLength());
         }
@@ -233,12 +223,16 @@ public final class ZetaPlan {
         return out;
     }
 
-    /** Stages 2–7 for sequences too long for one task: window (or exact) candidates, merge, gather, final. */
+    /**
+     * Exact mode's distributed route (sequences too long for one task): the blocked brute force's
+     * candidates, then merge, gather, mean slot and the final per-chunk stage. The approximate
+     * operator runs through the sites ({@link SitePlan}).
+     */
     private static Dataset<OutRow> distributedRows(Prepared p, EngineChoice engine) {
-        Dataset<CandRow> far = p.params.exact()
-                ? exactCandidates(p.tokens, p.params, p.d, p.partitions, engine)
-                : windowCandidates(p.tokens, p.params, p.d, p.partitions, engine);
-        return finishRows(p, far, p.tokens);
+        if (!p.params.exact()) {
+            throw new IllegalStateException("the approximate operator runs through the sites (SitePlan)");
+        }
+        return finishRows(p, exactCandidates(p.tokens, p.params, p.d, p.partitions, engine), p.tokens);
     }
 
     /** The sequences (names) longer than {@code limit} tokens: none when the known longest fits. */
@@ -260,6 +254,9 @@ public final class ZetaPlan {
      * per token; exact mode at most {@link #EXACT_LOCAL_MAX}.
      */
     public static long localLimit(SparkSession spark, ZetaParams params, int d, int dv) {
+        if (!params.exact() && EngineChoice.parse(spark.conf().get(DEVICE_CONF, "auto")) == EngineChoice.GPU) {
+            return 0; // the GPU runs the sites' window stage: every sequence goes through the distributed plan
+        }
         String setting = spark.conf().get(LOCAL_MAX_TOKENS_CONF, "auto").trim();
         long limit;
         if (setting.equalsIgnoreCase("auto")) {
@@ -439,119 +436,6 @@ public final class ZetaPlan {
         return rows;
     }
 
-    // ---------------------------------------------------------------- approximate: curve windows
-
-    /** Stage 2: the window rows of every token, range-partitioned and sorted by (seq, level, curve, code, tag, pos). */
-    static Dataset<WindowRow> sortedWindowRows(Dataset<TokenRow> tokens, ZetaParams params, int d, int partitions) {
-        return sortedWindowRows(tokens, params, d, partitions, params.causal() ? SequenceLevels.of(tokens) : null);
-    }
-
-    /** As above with the sequences' level anchors and masks already known (causal mode). */
-    static Dataset<WindowRow> sortedWindowRows(Dataset<TokenRow> tokens, ZetaParams params, int d, int partitions,
-                                               Map<String, SequenceLevels> levels) {
-        ShiftedCurves sc = new ShiftedCurves(d, params);
-        int curves = params.curves();
-        boolean causal = params.causal();
-        long m = params.chunkSize();
-        Column[] qCells = new Column[d];
-        Column[] kCells = new Column[d];
-        List<Column> withCells = new ArrayList<>(List.of(col("seq"), col("pos"), col("chunk"), col("q"), col("k")));
-        for (int dim = 0; dim < d; dim++) {
-            withCells.add(MortonColumns.cell(sc, col("q"), dim).as("qcell" + dim));
-            withCells.add(MortonColumns.cell(sc, col("k"), dim).as("kcell" + dim));
-            qCells[dim] = col("qcell" + dim);
-            kCells[dim] = col("kcell" + dim);
-        }
-        Column[] qCodes = new Column[curves];
-        Column[] kCodes = new Column[curves];
-        for (int c = 0; c < curves; c++) {
-            qCodes[c] = MortonColumns.codeOfCells(sc, qCells, c);
-            kCodes[c] = MortonColumns.codeOfCells(sc, kCells, c);
-        }
-        Dataset<Row> cells = tokens.select(withCells.toArray(new Column[0]));
-        Dataset<CodedToken> coded = cells.select(col("seq"), col("pos"), col("chunk"),
-                        col("q"), col("k"), array(qCodes).as("qcodes"), array(kCodes).as("kcodes"))
-                .as(bean(CodedToken.class));
-        Broadcast<Map<String, SequenceLevels>> bc = causal ? PlanResources.broadcast(
-                JavaSparkContext.fromSparkContext(tokens.sparkSession().sparkContext()).broadcast(levels)) : null;
-        Dataset<WindowRow> rows = coded.flatMap(
-                (FlatMapFunction<CodedToken, WindowRow>) t ->
-                        windowRows(t, curves, causal, causal ? bc.value().get(t.getSeq()) : null, m).iterator(),
-                bean(WindowRow.class));
-        // (code, spos): runs of equal codes (a repeated word) can be cut between any two rows, so one
-        // word repeated ten million times still spreads over tasks
-        return rows.repartitionByRange(partitions, col("seq"), col("level"), col("curve"), col("code"), col("spos"))
-                .sortWithinPartitions("seq", "level", "curve", "code", "spos", "tag", "pos");
-    }
-
-    static Dataset<CandRow> windowCandidates(Dataset<TokenRow> tokens, ZetaParams params, int d,
-                                             int partitions, EngineChoice engine) {
-        boolean causal = params.causal();
-        Map<String, SequenceLevels> levels = causal ? SequenceLevels.of(tokens) : null;
-        Dataset<WindowRow> sorted = PlanResources.cache(sortedWindowRows(tokens, params, d, partitions, levels)
-                .persist(StorageLevel.MEMORY_AND_DISK()));
-        JavaRDD<WindowRow> sortedRdd = sorted.javaRDD();
-        WindowStage.Exchange halos = WindowStage.exchange(sortedRdd, d, params.chunkSize(), params.halfWindow(),
-                causal);
-        PlanResources.cache(halos.summaries);
-        LOG.info("window stage: {} of {} partitions borrow halo rows, at most {} rows on one side", halos.plan.borrowers(),
-                sortedRdd.getNumPartitions(), halos.plan.largestSide());
-        int k = params.k();
-        int half = params.halfWindow();
-        long m = params.chunkSize();
-        JavaRDD<CandRow> cands = WindowStage.scanWithHalos(sortedRdd, halos, d, k, half, m, causal, engine);
-        return tokens.sparkSession().createDataset(cands.rdd(), bean(CandRow.class));
-    }
-
-    /**
-     * The rows one token contributes to the window stage (docs/ALGORITHM.md, nested levels): causal,
-     * one query row per curve in its relative chunk's level and one key row per curve in every level
-     * that has queries and can use it ({@code levels}); bidirectional, one of each per curve.
-     */
-    static List<WindowRow> windowRows(CodedToken t, int curves, boolean causal, SequenceLevels levels, long m) {
-        List<WindowRow> out = new ArrayList<>();
-        if (causal) {
-            long rel = t.getChunk() - levels.base;
-            int qLevel = NestedLevels.queryLevel(rel);
-            if (qLevel >= 1) {
-                for (int c = 0; c < curves; c++) {
-                    WindowRow q = windowRow(t.getSeq(), qLevel, c, t.getQcodes()[c], 1, t.getPos(), t.getQ());
-                    q.setSpos(t.getChunk() * m); // the query's cut: after its code's eligible keys
-                    out.add(q);
-                }
-            }
-            for (int level = NestedLevels.minKeyLevel(rel); level < 64; level++) {
-                if (!levels.hasLevel(level)) {
-                    continue;
-                }
-                for (int c = 0; c < curves; c++) {
-                    out.add(windowRow(t.getSeq(), level, c, t.getKcodes()[c], 0, t.getPos(), t.getK()));
-                }
-            }
-        } else {
-            for (int c = 0; c < curves; c++) {
-                WindowRow q = windowRow(t.getSeq(), 1, c, t.getQcodes()[c], 1, t.getPos(), t.getQ());
-                q.setSpos(Long.MAX_VALUE); // after every key of its code
-                out.add(q);
-                out.add(windowRow(t.getSeq(), 1, c, t.getKcodes()[c], 0, t.getPos(), t.getK()));
-            }
-        }
-        return out;
-    }
-
-    private static WindowRow windowRow(String seq, int level, int curve, long code, int tag, long pos, float[] vec) {
-        WindowRow r = new WindowRow();
-        r.setSeq(seq);
-        r.setLevel(level);
-        r.setCurve(curve);
-        r.setCode(code);
-        r.setTag(tag);
-        r.setPos(pos);
-        r.setSpos(pos);
-        r.setVec(vec);
-        return r;
-    }
-
     // ---------------------------------------------------------------- exact: blocked brute force
 
     private static Dataset<CandRow> exactCandidates(Dataset<TokenRow> tokens, ZetaParams params, int d,
@@ -576,7 +460,7 @@ public final class ZetaPlan {
         return rows.repartition(partitions, col("seq"), col("queryBlock"), col("keyBlock"))
                 .sortWithinPartitions("seq", "queryBlock", "keyBlock", "tag", "pos")
                 .mapPartitions((MapPartitionsFunction<BlockRow, CandRow>) it ->
-                        WindowStage.scan(it, null, d, k, Integer.MAX_VALUE, m, causal, engine), bean(CandRow.class));
+                        BlockScan.scan(it, d, k, Integer.MAX_VALUE, m, causal, engine), bean(CandRow.class));
     }
 
     /**

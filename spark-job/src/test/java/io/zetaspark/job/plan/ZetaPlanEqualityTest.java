@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The distributed plan reproduces the in-memory engine bit for bit. Small chunks and windows make
- * many nested levels and many runs that straddle partition boundaries (halos are exercised).
+ * many nested levels and many windows that walk out of their site (walks are continued in other sites).
  */
 class ZetaPlanEqualityTest {
     private static final ZetaParams SMALL = ZetaParams.defaults().withChunkSize(32).withWindow(8).withCurves(3).withK(8);

@@ -56,12 +56,15 @@ class ZetaPlanPropertiesTest {
         for (int i = 1; i <= 10; i++) {
             rows.addAll(PlanFixtures.rows("short-" + i, gen.sequence(i, 100, 1)));
         }
-        ZetaPlan.Prepared p = ZetaPlan.prepare(PlanFixtures.frame(spark, rows, 2, 1), SMALL, ZetaColumns.defaults());
-        Dataset<Row> windowRows = ZetaPlan.sortedWindowRows(p.tokens, SMALL, p.d, 4).toDF()
-                .withColumn("task", spark_partition_id());
-        long tasksWithLong = windowRows.where(col("seq").equalTo("long")).select("task").distinct().count();
-        System.out.println("window stage: the long sequence's rows span " + tasksWithLong + " of 4 tasks");
-        assertTrue(tasksWithLong > 1, "long sequence confined to " + tasksWithLong + " task(s)");
+        // every sequence through the sites: each curve's keys of each sequence are cut by split points
+        // into the 4 sites, none more than twice its share
+        Map<String, Row> out = PlanFixtures.withConf(() -> PlanFixtures.distributed(PlanFixtures.frame(spark, rows, 2, 1),
+                SMALL), "spark.sql.shuffle.partitions", "4");
+        assertEquals(6000, out.size());
+        io.zetaspark.job.plan.sites.SitePlan.Report report = io.zetaspark.job.plan.sites.SitePlan.lastReport();
+        System.out.println("sites: " + report.sites + ", largest site " + report.maxSiteShare + " fair shares");
+        assertEquals(4, report.sites);
+        assertTrue(report.maxSiteShare <= 2.0, "largest site holds " + report.maxSiteShare + " fair shares");
     }
 
     @Test

@@ -35,6 +35,7 @@ final class CurveSite implements Serializable {
     private transient SiteWindows windows;
     private transient KeyTable keyTable;
     private transient int[][] runHome;
+    private transient float[][] runVec;
     private transient PosIndex queryIndex;
 
     CurveSite(int seq, int curve, int d, int dv) {
@@ -133,6 +134,17 @@ final class CurveSite implements Serializable {
             windows = new SiteWindows(cx.params, cx.d, info.base, keyPos, keyVec, keyCode, order, nk);
         }
         return windows;
+    }
+
+    /** A level's key vectors in run order, for the GPU window engine (built on first use in a task). */
+    float[] runVectors(SiteWindows w, int level) {
+        if (runVec == null) {
+            runVec = new float[65][];
+        }
+        if (runVec[level] == null) {
+            runVec[level] = w.runVectors(level);
+        }
+        return runVec[level];
     }
 
     /** The homes of a level's keys in run order (curves above 0; built on first use in a task). */

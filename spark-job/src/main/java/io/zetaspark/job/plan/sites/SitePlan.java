@@ -58,16 +58,23 @@ public final class SitePlan {
         final int dv;
         final int partitions;
         final SiteCounters counters;
+        /** The window engine: auto, cpu or gpu ({@link io.zetaspark.kernels.gpu.EngineChoice}). */
+        final io.zetaspark.kernels.gpu.EngineChoice engine;
+        /** Test only: the GPU path's kernel runs in host emulation (needs only the native library). */
+        final boolean emulate;
         private final Broadcast<SeqInfo[]> seqs;
         private final Broadcast<SeqMeans[]> means;
 
-        Context(ZetaParams params, int d, int dv, int partitions, SiteCounters counters, Broadcast<SeqInfo[]> seqs,
+        Context(ZetaParams params, int d, int dv, int partitions, SiteCounters counters,
+                io.zetaspark.kernels.gpu.EngineChoice engine, boolean emulate, Broadcast<SeqInfo[]> seqs,
                 Broadcast<SeqMeans[]> means) {
             this.params = params;
             this.d = d;
             this.dv = dv;
             this.partitions = partitions;
             this.counters = counters;
+            this.engine = engine;
+            this.emulate = emulate;
             this.seqs = seqs;
             this.means = means;
         }
@@ -81,7 +88,7 @@ public final class SitePlan {
         }
 
         Context withMeans(Broadcast<SeqMeans[]> m) {
-            return new Context(params, d, dv, partitions, counters, seqs, m);
+            return new Context(params, d, dv, partitions, counters, engine, emulate, seqs, m);
         }
     }
 
@@ -171,8 +178,18 @@ public final class SitePlan {
         private static final long serialVersionUID = 1L;
         /** Steps after step 1 (each one Spark stage reading one exchange). */
         public int steps;
-        /** Walks that left their site, over all steps. */
+        /** Walks that left their site, over all steps (one per site a walk visited). */
         public long walks;
+        /** The most keys one site took for one walk (at most W/2), and the most sites one walk visited. */
+        public int walkTakenMax;
+        public int walkSitesMax;
+        /** Sites (partitions of every step). */
+        public int sites;
+        /**
+         * The largest share of one sequence's keys on one curve that one site holds, in fair shares
+         * (1 = keys / sites): the split points' balance, one repeated code included.
+         */
+        public double maxSiteShare;
         /** Records and encoded bytes the sites sent one another (filled in as the output is computed). */
         public transient org.apache.spark.util.LongAccumulator records;
         public transient org.apache.spark.util.LongAccumulator bytes;
@@ -180,6 +197,11 @@ public final class SitePlan {
 
     /** Tokens per site and curve above which the plan uses more sites than the validation shuffle has partitions. */
     static final long SITE_TOKENS = 1 << 18;
+    /**
+     * Test only: with {@code spark.zeta.device=gpu}, run the CUDA window kernel's per-thread code on
+     * the host (the native library without a GPU), so that the plan's GPU path is checked where no GPU is.
+     */
+    public static final String GPU_EMULATE_CONF = "spark.zeta.test.gpuEmulate";
     /** Spark conf key overriding {@link #SITE_TOKENS}. */
     public static final String SITE_TOKENS_CONF = "spark.zeta.distributed.siteTokens";
     /** At most this many sites (each a task of every step). */
@@ -234,12 +256,15 @@ public final class SitePlan {
         JavaRDD<PosPart> pos = PlanResources.cache(read.persist(StorageLevel.MEMORY_AND_DISK()));
         List<PosPart.Summary> summaries = pos.map(p -> p.summary(params, d, countById, partitions)).collect();
         SeqInfo[] infos = plan(sorted, longSeq, countById, blocks, summaries, params, partitions, blockParts);
-        Broadcast<SeqInfo[]> seqsBc = PlanResources.broadcast(jsc.broadcast(infos));
         Report report = new Report();
+        Broadcast<SeqInfo[]> seqsBc = PlanResources.broadcast(jsc.broadcast(infos));
         SiteCounters counters = new SiteCounters(spark.sparkContext());
         report.records = counters.records;
         report.bytes = counters.bytes;
-        Context cx0 = new Context(params, d, dv, partitions, counters, seqsBc, null);
+        io.zetaspark.kernels.gpu.EngineChoice engine = io.zetaspark.kernels.gpu.EngineChoice.parse(
+                spark.conf().get(io.zetaspark.job.plan.ZetaPlan.DEVICE_CONF, "auto"));
+        boolean emulate = Boolean.parseBoolean(spark.conf().get(GPU_EMULATE_CONF, "false"));
+        Context cx0 = new Context(params, d, dv, partitions, counters, engine, emulate, seqsBc, null);
 
         // step 1: the keys and queries to their curve sites (built once), where the curve-0 windows run;
         // the chunk totals to the super-block sites
@@ -270,9 +295,17 @@ public final class SitePlan {
         SeqInfo[] ranged = new SeqInfo[infos.length];
         for (int i = 0; i < infos.length; i++) {
             ranged[i] = infos[i].withStats(stats[i]);
+            for (int c = 0; c < curves; c++) {
+                long max = 0;
+                for (long x : stats[i].count[c]) {
+                    max = Math.max(max, x);
+                }
+                report.maxSiteShare = Math.max(report.maxSiteShare, max * (double) partitions / Math.max(1, infos[i].count));
+            }
         }
-        Context cx1 = new Context(params, d, dv, partitions, counters, PlanResources.broadcast(jsc.broadcast(ranged)),
-                null);
+        report.sites = partitions;
+        Context cx1 = new Context(params, d, dv, partitions, counters, engine, emulate,
+                PlanResources.broadcast(jsc.broadcast(ranged)), null);
         JavaRDD<Batch> listsIn = exchange(pos.mapPartitions(p -> p.next().chunkSends(cx1)), partitions);
         JavaRDD<VarPart> var = sites.zipPartitions(listsIn, (s, b) ->
                 List.of(SiteSteps.first(s.next(), b, cx1)).iterator()).persist(StorageLevel.MEMORY_AND_DISK());
@@ -308,6 +341,8 @@ public final class SitePlan {
             for (SiteSteps.Summary s : done) {
                 pending += s.pending;
                 report.walks += s.walks;
+                report.walkTakenMax = Math.max(report.walkTakenMax, s.walkTakenMax);
+                report.walkSitesMax = Math.max(report.walkSitesMax, s.walkSitesMax);
             }
             if (phase == Phase.FETCH) {
                 break;

@@ -38,10 +38,15 @@ final class SiteSteps {
         final long walks;
         final List<SitePlan.SuperTotal> superTotals;
 
+        final int walkTakenMax;
+        final int walkSitesMax;
+
         Summary(VarPart v) {
             this.pending = v.pendingRecords;
             this.walks = v.walksOut;
             this.superTotals = v.superTotals;
+            this.walkTakenMax = v.walkTakenMax;
+            this.walkSitesMax = v.walkSitesMax;
         }
     }
 
@@ -356,6 +361,87 @@ final class SiteSteps {
         }
     }
 
+    // ------------------------------------------------------------------------------------------ engines
+
+    /** One window-engine decision per executor JVM and choice (decided, and logged, once). */
+    private static final Map<io.zetaspark.kernels.gpu.EngineChoice, io.zetaspark.kernels.gpu.GpuWindowBatch> ENGINES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The CUDA window engine this task uses (the choice of {@code spark.zeta.device}, GPU only where one
+     * works; every task says which in the executor's log once), or null for the Java kernels.
+     */
+    static io.zetaspark.kernels.gpu.GpuWindowBatch gpu(SitePlan.Context cx) {
+        if (cx.emulate) {
+            return ENGINES.computeIfAbsent(io.zetaspark.kernels.gpu.EngineChoice.CPU,
+                    io.zetaspark.kernels.gpu.GpuWindowBatch::create);
+        }
+        if (cx.engine == io.zetaspark.kernels.gpu.EngineChoice.CPU) {
+            return null;
+        }
+        io.zetaspark.kernels.gpu.GpuWindowBatch g = ENGINES.computeIfAbsent(cx.engine,
+                io.zetaspark.kernels.gpu.GpuWindowBatch::create);
+        return g.decision().gpu() ? g : null;
+    }
+
+    /**
+     * The windows of the queries {@code qs.order[from, to)} (one level) by the CUDA window kernel, the
+     * same rule as the Java walk ({@link io.zetaspark.kernels.WindowBatch} is its twin): per query j of
+     * the block its best k ({@code count[j]}, {@code dist[j·k..]}, key indices {@code keyIdx[j·k..]}) and
+     * what its walk still needs beyond the site ({@code rest[2j]} below, {@code rest[2j+1]} above,
+     * counted here on the CPU). The kernel keeps k per window without the home's bound, so the lists it
+     * makes are longer, not different in what they select.
+     */
+    static void gpuWindows(io.zetaspark.kernels.gpu.GpuWindowBatch gpu, SitePlan.Context cx, CurveSite cs,
+                           SiteWindows w, SiteWindows.Queries qs, int from, int to, int[] count, double[] dist,
+                           int[] keyIdx, int[] rest) {
+        int d = cx.d;
+        int k = cx.params.k();
+        long m = cx.params.chunkSize();
+        boolean causal = cx.params.causal();
+        int level = w.levelOf(qs, qs.order[from]);
+        long[] rp = w.runPositions(level);
+        float[] rv = cs.runVectors(w, level);
+        int nq = to - from;
+        int[] ins = new int[nq];
+        long[] lo = new long[nq];
+        long[] hi = new long[nq];
+        float[] qv = new float[nq * d];
+        for (int j = 0; j < nq; j++) {
+            int i = qs.order[from + j];
+            ins[j] = w.insertionPoint(qs, i);
+            lo[j] = Math.floorDiv(cs.qPos[i], m) * m;
+            hi[j] = causal || lo[j] > Long.MAX_VALUE - m ? Long.MAX_VALUE : lo[j] + m;
+            System.arraycopy(cs.qVec, i * d, qv, j * d, d);
+        }
+        long[] pos = new long[nq * k];
+        if (cx.emulate) {
+            gpu.runNative(true, d, cx.params.halfWindow(), k, rp, rv, 0, rp.length, nq, ins, lo, hi, qv, count, dist,
+                    pos);
+        } else {
+            gpu.run(d, cx.params.halfWindow(), k, rp, rv, 0, rp.length, nq, ins, lo, hi, qv, count, dist, pos);
+        }
+        int[] r = new int[2];
+        for (int j = 0; j < nq; j++) {
+            for (int e = 0; e < count[j]; e++) {
+                keyIdx[j * k + e] = Arrays.binarySearch(cs.keyPos, 0, cs.nk, pos[j * k + e]);
+            }
+            w.restOf(qs, qs.order[from + j], r);
+            rest[2 * j] = r[0];
+            rest[2 * j + 1] = r[1];
+        }
+    }
+
+    /** The end of the block of {@code qs.order} from {@code from}: at most {@code max} queries, all of one level. */
+    static int levelBlockEnd(SiteWindows w, SiteWindows.Queries qs, int from, int max) {
+        int level = w.levelOf(qs, qs.order[from]);
+        int to = from + 1;
+        while (to < qs.count && to - from < max && w.levelOf(qs, qs.order[to]) == level) {
+            to++;
+        }
+        return to;
+    }
+
     // ------------------------------------------------------------------------------------------ step 1
 
     /**
@@ -365,6 +451,7 @@ final class SiteSteps {
      * their chunks' running sums (back to each chunk's partition) and totals (to the driver).
      */
     static VarPart first(SitePart site, Iterator<Batch> inbox, SitePlan.Context cx) {
+        io.zetaspark.job.plan.FaultInjection.at("window");
         int d = cx.d;
         int k = cx.params.k();
         Pending out = new Pending(site.partition);
@@ -389,7 +476,30 @@ final class SiteSteps {
             SiteWindows.Queries qs = w.prepare(home.qPos, home.qCode, home.nq);
             double[] kth = new double[home.nq];
             long[] kthPos = new long[home.nq];
-            for (int r = 0; r < qs.count; r++) {
+            io.zetaspark.kernels.gpu.GpuWindowBatch gpu = gpu(cx);
+            for (int r = 0; gpu != null && r < qs.count; ) {
+                int to = levelBlockEnd(w, qs, r, QUERY_BLOCK);
+                int[] cnt = new int[to - r];
+                double[] gd = new double[(to - r) * k];
+                int[] gi = new int[(to - r) * k];
+                int[] gr = new int[2 * (to - r)];
+                gpuWindows(gpu, cx, home, w, qs, r, to, cnt, gd, gi, gr);
+                for (int j = 0; j < to - r; j++) {
+                    int i = qs.order[r + j];
+                    System.arraycopy(gi, j * k, l.ref, i * k, cnt[j]);
+                    l.count[i] = cnt[j];
+                    if (cnt[j] == k) {
+                        kth[i] = gd[j * k + k - 1];
+                        kthPos[i] = home.keyPos[gi[j * k + k - 1]];
+                    }
+                    rest[0] = gr[2 * j];
+                    rest[1] = gr[2 * j + 1];
+                    walksOut += walks(out::to, info, 0, site.partition, w.levelOf(qs, i), home.qPos[i], home.qVec,
+                            i * d, d, rest, site.partition, cx, false, 0, 0);
+                }
+                r = to;
+            }
+            for (int r = 0; gpu == null && r < qs.count; r++) {
                 int i = qs.order[r];
                 w.select(qs, i, home.qVec, i * d, k, top, rest);
                 int c = top.drainSorted(dist, idx, null, 0);
@@ -490,6 +600,7 @@ final class SiteSteps {
      * reach a position block are kept for its later sends.
      */
     static VarPart next(SitePart site, VarPart prev, Iterator<Batch> inbox, SitePlan.Context cx) {
+        io.zetaspark.job.plan.FaultInjection.at("merge");
         int d = cx.d;
         int k = cx.params.k();
         Map<Integer, Lists> tops = new HashMap<>(prev.tops);
@@ -507,6 +618,8 @@ final class SiteSteps {
         long walksOut = 0;
         int w = d + cx.dv;
         int[] keptOut = new int[1];
+        int walkTakenMax = 0;
+        int walkSitesMax = 0;
         int half = cx.params.halfWindow();
         int[] walkRank = new int[half];
         int[] walkId = new int[half];
@@ -556,11 +669,13 @@ final class SiteSteps {
                             taken = sw.continueRanked(level, down, need, qpos, q, 0, boundDist,
                                     bounded ? sw.boundIndex(boundPos) : Long.MAX_VALUE, walkRank, walkId, walkDist,
                                     keptOut);
+                            walkTakenMax = Math.max(walkTakenMax, taken);
                             kept = keptOut[0];
                             for (int j = 0; j < kept; j++) {
                                 walkRemote[j] = (curve == 0 ? site.partition : cs.keyHome[walkId[j]]) != home;
                             }
                         }
+                        walkSitesMax = Math.max(walkSitesMax, rank + 1);
                         Batch.Writer bw = out.to(home);
                         bw.kind(Batch.Kind.WALKED | curve << 4);
                         bw.seqPos(r.seq, qpos);
@@ -650,7 +765,10 @@ final class SiteSteps {
             }
         }
         List<Tuple2<Integer, Batch>> pending = out.finish();
-        return new VarPart(tops, pending, out.records(), bases, fetches, bounds, List.of(), walksOut);
+        VarPart v = new VarPart(tops, pending, out.records(), bases, fetches, bounds, List.of(), walksOut);
+        v.walkTakenMax = walkTakenMax;
+        v.walkSitesMax = walkSitesMax;
+        return v;
     }
 
     /** A sequence's lists this step may change: copied from the previous step's on first use. */
@@ -676,6 +794,7 @@ final class SiteSteps {
         Outbox more;
         switch (phase) {
             case SECOND:
+                io.zetaspark.job.plan.FaultInjection.at("window");
                 return concat(pending, concat(curveWindows(site, var, cx), pos.ownSends(cx, var.bounds)));
             case FETCH:
                 more = fetches(site, var, cx);
@@ -743,6 +862,7 @@ final class SiteSteps {
             private final long[] kpos = new long[k];
             private final boolean[] remote = new boolean[k];
             private final int[] rowOf = new int[k];
+            private final io.zetaspark.kernels.gpu.GpuWindowBatch gpu = gpu(cx);
 
             @Override
             boolean produce() {
@@ -773,6 +893,32 @@ final class SiteSteps {
                     boundIndex = w.boundIndexes(boundPos, cs.nq);
                     this.boundPos = boundPos;
                     r = 0;
+                }
+                if (gpu != null) {
+                    int to = levelBlockEnd(w, qs, r, QUERY_BLOCK);
+                    int[] cnt = new int[to - r];
+                    double[] gd = new double[(to - r) * k];
+                    int[] gi = new int[(to - r) * k];
+                    int[] gr = new int[2 * (to - r)];
+                    gpuWindows(gpu, cx, cs, w, qs, r, to, cnt, gd, gi, gr);
+                    for (int j = 0; j < to - r; j++) {
+                        int i = qs.order[r + j];
+                        int home = cs.qHome[i];
+                        for (int e = 0; e < cnt[j]; e++) {
+                            kpos[e] = cs.keyPos[gi[j * k + e]];
+                            remote[e] = cs.keyHome[gi[j * k + e]] != home;
+                        }
+                        if (cnt[j] > 0) {
+                            writeList(to(home), cs.seq, cs.qPos[i], cnt[j], Arrays.copyOfRange(gd, j * k, j * k + k),
+                                    kpos, remote);
+                        }
+                        rest[0] = gr[2 * j];
+                        rest[1] = gr[2 * j + 1];
+                        walks(this::to, info, cs.curve, site.partition, w.levelOf(qs, i), cs.qPos[i], cs.qVec, i * d,
+                                d, rest, home, cx, false, 0, 0);
+                    }
+                    r = to;
+                    return true;
                 }
                 int to = Math.min(qs.count, r + QUERY_BLOCK);
                 for (; r < to; r++) {
@@ -866,6 +1012,7 @@ final class SiteSteps {
      */
     static Iterator<InternalRow> outputs(SitePart site, VarPart var, Iterator<Batch> values, Iterator<Batch> means,
                                          SitePlan.Context cx, ZetaColumns cols, boolean longSeq) {
+        io.zetaspark.job.plan.FaultInjection.at("final");
         int d = cx.d;
         int dv = cx.dv;
         int k = cx.params.k();

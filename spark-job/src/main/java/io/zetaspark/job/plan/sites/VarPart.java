@@ -30,6 +30,9 @@ final class VarPart implements Serializable {
     final List<SitePlan.SuperTotal> superTotals;
     /** Walks that left this site (a statistic). */
     final long walksOut;
+    /** The most keys one site took for one walk, and the most sites one walk visited (statistics). */
+    int walkTakenMax;
+    int walkSitesMax;
 
     VarPart(Map<Integer, Lists> tops, List<Tuple2<Integer, Batch>> pending, long pendingRecords,
             Map<Integer, Map<Long, ChunkBase>> bases, List<Batch> fetches, Map<Integer, Bounds[]> bounds,
