@@ -224,7 +224,8 @@ public final class InputValidator {
             limit = ZetaPlan.localLimit(spark, p, Math.min(qlMax, MAX_D), vlMax);
             routes = SequenceRoutes.pack(spark, perSeq, limit, partitions, schema.apply(cols.seq()).dataType(),
                     p.causal() && !p.exact() ? spark.sparkContext().defaultParallelism() : 1, p.chunkSize(),
-                    Long.parseLong(spark.conf().get(SequenceRoutes.SPLIT_MIN_CONF, String.valueOf(SequenceRoutes.SPLIT_MIN))));
+                    Long.parseLong(spark.conf().get(SequenceRoutes.SPLIT_MIN_CONF, String.valueOf(SequenceRoutes.SPLIT_MIN))),
+                    p.exact() ? null : io.zetaspark.job.plan.RouteCosts.of(spark));
         }
 
         // the shuffle that the in-task engine needs anyway: whole sequences (long ones by position

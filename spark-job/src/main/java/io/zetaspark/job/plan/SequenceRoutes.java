@@ -90,6 +90,16 @@ public final class SequenceRoutes {
      */
     public static SequenceRoutes pack(SparkSession spark, List<Row> perSeq, long limit, int partitions, DataType seqType,
                                int maxParts, long chunkSize, long splitMin) {
+        return pack(spark, perSeq, limit, partitions, seqType, maxParts, chunkSize, splitMin, null);
+    }
+
+    /**
+     * As {@link #pack(SparkSession, List, long, int, DataType, int, long, long)}; with {@code costs}, a
+     * sequence that fits a task but is cheaper on the distributed plan's sites on this many cores
+     * ({@link RouteCosts}) goes there too.
+     */
+    public static SequenceRoutes pack(SparkSession spark, List<Row> perSeq, long limit, int partitions, DataType seqType,
+                               int maxParts, long chunkSize, long splitMin, RouteCosts costs) {
         List<Object[]> units = new ArrayList<>(); // seq, weight, qfrom, qto
         List<String> large = new ArrayList<>();
         java.util.Map<String, long[]> blocks = new java.util.HashMap<>();
@@ -105,7 +115,7 @@ public final class SequenceRoutes {
                 continue;
             }
             long n = r.getLong(1);
-            if (n > limit) {
+            if (n > limit || (costs != null && costs.sitesCheaper(n, Math.min(maxParts, MAX_PARTS)))) {
                 large.add(String.valueOf(r.get(0)));
                 if (!r.isNullAt(4) && !r.isNullAt(5)) {
                     // blocks of whole chunks: the distributed plan scores a query's own chunk where the

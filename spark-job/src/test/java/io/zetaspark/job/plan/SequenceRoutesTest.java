@@ -121,4 +121,25 @@ class SequenceRoutesTest {
         }, InputValidator.SMALL_INPUT_CONF, "0", SequenceRoutes.SPLIT_MIN_CONF, "500");
         assertTrue(m.equals("column 'pos': seq=long pos=10: duplicate position: 2 rows have this (seq, pos)"), m);
     }
+
+    @Test
+    void aLongSequenceGoesToTheSitesWhenTheCoresMakeThemCheaper() {
+        SparkSession spark = PlanFixtures.spark();
+        List<Row> perSeq = List.of(RowFactory.create("long", 2_000_000L, 3, 4, 0L, 1_999_999L),
+                RowFactory.create("mid", 500_000L, 3, 4, 0L, 499_999L));
+        long limit = 5_000_000; // both fit a task
+        // 16 cores: the in-task split takes 4 parts (T/4), the sites 1.7·T/16: the long one goes there
+        SequenceRoutes wide = SequenceRoutes.pack(spark, perSeq, limit, 16, DataTypes.StringType, 16, 256, 65_536,
+                new RouteCosts(1.7, 16, 8, 1L << 20));
+        assertEquals(List.of("long"), wide.large());
+        assertTrue(wide.blocks().containsKey("long"));
+        // 6 cores: 1.7 / 6 > 1 / 4, and fewer than 8 cores anyway
+        SequenceRoutes narrow = SequenceRoutes.pack(spark, perSeq, limit, 6, DataTypes.StringType, 6, 256, 65_536,
+                new RouteCosts(1.7, 6, 8, 1L << 20));
+        assertEquals(List.of(), narrow.large());
+        // a sequence that cannot be split (bidirectional, one part) goes to the sites sooner
+        SequenceRoutes whole = SequenceRoutes.pack(spark, perSeq, limit, 8, DataTypes.StringType, 1, 256, 65_536,
+                new RouteCosts(1.7, 8, 8, 1L << 20));
+        assertEquals(List.of("long"), whole.large());
+    }
 }
