@@ -9,7 +9,7 @@
 #   conf/standalone-cluster.sh generate --output O --tokens N [options]
 #
 # The spark-home folder is built by `mvn -pl spark-job -am package` (copy-dependencies plus the thin
-# jar); this script builds it when missing. Workers: 1 core and 1 GiB each (WORKER_CORES,
+# jar); this script builds it when missing. Workers: 2 (WORKERS) of 1 core and 1 GiB each (WORKER_CORES,
 # WORKER_MEMORY); executors get 512 MiB (EXECUTOR_MEMORY). Logs: target/standalone-cluster/.
 set -euo pipefail
 
@@ -24,6 +24,7 @@ export SPARK_HOME="$ROOT/spark-job/target/spark-home"
 export SPARK_SCALA_VERSION=2.13   # Spark's launcher asks for it outside a Spark build tree
 JARS="$SPARK_HOME/jars"
 WORK="$ROOT/target/standalone-cluster"
+WORKERS="${WORKERS:-2}"
 WORKER_CORES="${WORKER_CORES:-1}"
 WORKER_MEMORY="${WORKER_MEMORY:-1g}"
 EXECUTOR_MEMORY="${EXECUTOR_MEMORY:-512m}"
@@ -82,7 +83,7 @@ MASTER="spark://127.0.0.1:$MASTER_PORT"
 "$JAVA" "${OPENS[@]}" "$LOG4J" -Xmx512m -cp "$JARS/*" org.apache.spark.deploy.master.Master \
   --host 127.0.0.1 --port "$MASTER_PORT" --webui-port "$MASTER_UI" >"$WORK/master.log" 2>&1 &
 PIDS+=($!)
-for i in 1 2; do
+for i in $(seq 1 "$WORKERS"); do
   mkdir -p "$WORK/worker-$i"
   "$JAVA" "${OPENS[@]}" "$LOG4J" -Xmx512m -cp "$JARS/*" org.apache.spark.deploy.worker.Worker \
     --host 127.0.0.1 --cores "$WORKER_CORES" --memory "$WORKER_MEMORY" --webui-port "$(free_port)" \
@@ -90,10 +91,10 @@ for i in 1 2; do
   PIDS+=($!)
 done
 
-echo "standalone-cluster: master $MASTER (web UI http://127.0.0.1:$MASTER_UI), waiting for 2 workers..." >&2
+echo "standalone-cluster: master $MASTER (web UI http://127.0.0.1:$MASTER_UI), waiting for $WORKERS workers..." >&2
 for _ in $(seq 1 240); do
   alive=$(http_get "$MASTER_UI" /json/ 2>/dev/null | tr -d ' \n' | sed -n 's/.*"aliveworkers":\([0-9]*\).*/\1/p' || true)
-  if [[ "${alive:-0}" -ge 2 ]]; then
+  if [[ "${alive:-0}" -ge "$WORKERS" ]]; then
     break
   fi
   for pid in "${PIDS[@]}"; do
@@ -105,11 +106,11 @@ for _ in $(seq 1 240); do
   done
   sleep 0.5
 done
-if [[ "${alive:-0}" -lt 2 ]]; then
+if [[ "${alive:-0}" -lt "$WORKERS" ]]; then
   echo "standalone-cluster: workers did not register within 120 s; logs in $WORK" >&2
   exit 1
 fi
-echo "standalone-cluster: 2 workers registered" >&2
+echo "standalone-cluster: $WORKERS workers registered" >&2
 
 if [[ $# -eq 0 ]]; then
   set -- generate --output "$WORK/demo-tokens" --tokens 6000 --sequences 2 --dv 8 --partitions 4 --overwrite

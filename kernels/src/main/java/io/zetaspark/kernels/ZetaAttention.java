@@ -58,6 +58,28 @@ public final class ZetaAttention {
     }
 
     /**
+     * The selection S(p) of the given queries only ({@code queries}: token indices, ascending, each
+     * once), entry j of the result for {@code queries[j]}: the same sets and order as {@link #select}
+     * gives them (each query is selected alone; a level's sorted runs are built when its first query
+     * comes). For checking a very long run on a sample without selecting every query.
+     */
+    public Selection selectSome(TokenSequence s, int[] queries) {
+        Selector selector = new Selector(s, params, 1);
+        int kk = params.k();
+        Selection sel = new Selection(queries.length, kk);
+        long[] pos = s.pos();
+        for (int j = 0; j < queries.length; j++) {
+            if (j > 0 && queries[j] <= queries[j - 1]) {
+                throw new IllegalArgumentException("queries must be ascending: " + queries[j - 1] + ", " + queries[j]);
+            }
+            sel.count[j] = selector.select(queries[j], sel.dist, sel.idx, j * kk);
+            positionsOf(pos, sel.idx, sel.pos, j * kk, sel.count[j]);
+        }
+        sel.clampedComponents = selector.clamped;
+        return sel;
+    }
+
+    /**
      * Selection and outputs one token at a time, in position order, with the same operations in the
      * same order as {@link #run} (so the same bytes), holding O(n·C) memory for the codes and one
      * level's sorted runs instead of the O(n·k) whole-sequence selection: the in-task engine of the

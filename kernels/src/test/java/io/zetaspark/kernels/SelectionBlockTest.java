@@ -41,4 +41,17 @@ class SelectionBlockTest {
             assertArrayEquals(one.distancesOf(i), Arrays.copyOf(c.nbrDist, c.count), name + " cursor, token " + i);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void selectingSomeQueriesGivesTheirSelectionsOfTheWholeRun() {
+        ZetaParams p = ZetaParams.defaults().withChunkSize(32).withWindow(8).withK(8);
+        TokenSequence s = new TokenGenerator(TokenGenerator.Kind.TIES, 9, 3, 2).sequence(9, 5000, 2);
+        Selection all = new ZetaAttention(p).select(s);
+        int[] some = {0, 1, 31, 32, 33, 700, 701, 2048, 4999};
+        Selection part = new ZetaAttention(p).selectSome(s, some);
+        for (int j = 0; j < some.length; j++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(all.positionsOf(some[j]), part.positionsOf(j), "query " + some[j]);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(all.distancesOf(some[j]), part.distancesOf(j), 0.0);
+        }
+    }
 }

@@ -7,6 +7,7 @@ import io.zetaspark.job.ZetaColumns;
 import io.zetaspark.job.data.SyntheticTokens;
 import io.zetaspark.job.plan.ZetaEvaluation;
 import io.zetaspark.job.plan.ZetaPlan;
+import io.zetaspark.job.plan.sites.SitePlan;
 import io.zetaspark.job.report.StageMetrics;
 import io.zetaspark.kernels.RecallEvaluator;
 import io.zetaspark.kernels.ZetaParams;
@@ -63,7 +64,7 @@ public final class PlanBenchmark {
                 : Arrays.stream((args.length > a ? args[a] : "65536,262144,1048576,4194304").split(","))
                         .mapToLong(Long::parseLong).toArray();
         int runs = smoke ? 1 : args.length > a + 1 ? Integer.parseInt(args[a + 1]) : 3;
-        long distributedMax = smoke ? 2048 : args.length > a + 2 ? Long.parseLong(args[a + 2]) : 1 << 20;
+        long distributedMax = smoke ? 2048 : args.length > a + 2 ? Long.parseLong(args[a + 2]) : 1 << 22;
         Path report = Paths.get(args.length > a + 3 ? args[a + 3] : "docs/BENCHMARKS.md");
         String master = args.length > a + 4 ? args[a + 4] : "local[2]";
         SparkSession spark = SparkSession.builder().master(master).appName("zeta-plan-benchmark")
@@ -111,13 +112,15 @@ public final class PlanBenchmark {
                 + "largest heap occupancy right after a garbage collection during the timed runs (local mode: the "
                 + "executors are this JVM).\n\n");
         md.append("| tokens | input | global sort s (min / med) | ZETA s (min / med) | ZETA / sort | ZETA tokens/s "
-                + "| route | shuffle rows/token | shuffle bytes/token | peak heap MiB | distributed plan s "
-                + "| distributed / sort | distributed rows/token | distributed bytes/token |\n");
-        md.append("|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| route | shuffle rows/token | shuffle bytes/token | peak heap MiB | distributed plan s (min / med) "
+                + "| distributed / in-task | distributed / sort | distributed records/token (Spark / sites) "
+                + "| distributed bytes/token |\n");
+        md.append("|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         List<double[]> growth = new ArrayList<>();
         List<double[]> growthMix = new ArrayList<>();
         List<double[]> growthSort = new ArrayList<>();
         StringBuilder profiles = new StringBuilder();
+        StringBuilder distProfiles = new StringBuilder();
         for (long n : sizes) {
             for (boolean mixed : new boolean[] {false, true}) {
                 Dataset<Row> tokens = mixed
@@ -126,13 +129,23 @@ public final class PlanBenchmark {
                 Timing sort = time(spark, metrics, runs, "sort", () -> sortToNoop(tokens));
                 Timing zeta = time(spark, metrics, runs, "zeta", () -> zetaToNoop(tokens, params));
                 String route = mixed ? "both" : ZetaPlan.localLimit(spark, params, 3, 64) >= n ? "in-task engine" : "distributed";
-                String distCells = "– | – | – | –";
+                String distCells = "– | – | – | – | –";
                 if (!mixed && n <= distributedMax) {
+                    long[] siteRecords = new long[1];
                     Timing dist = withConf(spark, ZetaPlan.LOCAL_MAX_TOKENS_CONF, "0", () ->
-                            time(spark, metrics, smoke ? 1 : Math.min(runs, 2), "zeta distributed", () ->
-                                    zetaToNoop(tokens, params)));
-                    distCells = String.format(Locale.ROOT, "%.1f | %.1f× | %.1f | %,.0f", dist.min(), dist.min() / sort.min(),
-                            dist.rows / (double) n, dist.bytes / (double) n);
+                            time(spark, metrics, smoke ? 1 : runs, "zeta distributed", () -> {
+                                zetaToNoop(tokens, params);
+                                siteRecords[0] = SitePlan.lastReport().records.value();
+                            }));
+                    distCells = String.format(Locale.ROOT, "%.1f / %.1f | **%.2f×** | %.1f× | %.2f / %.1f | %,.0f",
+                            dist.min(), dist.median(), dist.min() / zeta.min(), dist.min() / sort.min(),
+                            dist.rows / (double) n, siteRecords[0] / (double) n, dist.bytes / (double) n);
+                    if (n >= 1 << 20) {
+                        distProfiles.append(String.format(Locale.ROOT, "%n%,d tokens, one sequence, the distributed "
+                                + "plan forced (last run, %.2f s; the in-task route: %.2f s; the global sort: %.2f s):%n%n",
+                                n, dist.lastSeconds(), zeta.min(), sort.min()));
+                        distProfiles.append(stageTable(dist.lastStages, n));
+                    }
                 }
                 (mixed ? growthMix : growth).add(new double[] {n, zeta.min()});
                 if (!mixed) {
@@ -167,6 +180,11 @@ public final class PlanBenchmark {
             String plot = "img/plan-scaling.png";
             plotScaling(growthSort, growth, growthMix, report.toAbsolutePath().getParent().resolve(plot));
             md.append(String.format(Locale.ROOT, "%n![time against tokens](%s)%n%n", plot));
+        }
+        if (distProfiles.length() > 0) {
+            md.append("The distributed plan's stages (one sequence forced onto the sites; a stage is named after "
+                    + "the step it runs):\n");
+            md.append(distProfiles).append("\n");
         }
         if (profiles.length() > 0) {
             md.append("Where the time of the largest one-sequence runs goes: Spark's stages of the last timed run, "

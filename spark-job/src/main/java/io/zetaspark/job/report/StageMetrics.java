@@ -48,10 +48,15 @@ public final class StageMetrics extends SparkListener {
         public final long largestTaskRecords;
         /** Every successful task's duration, seconds, longest first. */
         public final double[] taskSeconds;
+        /** When the stage was submitted and completed (epoch milliseconds). */
+        public final long submitted;
+        public final long completed;
 
         Stage(int id, String phase, String name, int tasks, double seconds, long shuffleWriteRecords,
               long shuffleWriteBytes, long shuffleReadRecords, long inputRecords, long peakExecutionMemory,
-              long largestTaskRecords, double[] taskSeconds) {
+              long largestTaskRecords, double[] taskSeconds, long submitted, long completed) {
+            this.submitted = submitted;
+            this.completed = completed;
             this.largestTaskRecords = largestTaskRecords;
             this.taskSeconds = taskSeconds;
             int n = taskSeconds.length;
@@ -115,7 +120,7 @@ public final class StageMetrics extends SparkListener {
                 m == null ? 0 : m.shuffleReadMetrics().recordsRead(),
                 m == null ? 0 : m.inputMetrics().recordsRead(),
                 peakMemory.getOrDefault(s.stageId(), 0L), largestRead.getOrDefault(s.stageId(), 0L),
-                longestFirst(millis)));
+                longestFirst(millis), submitted, completed));
         taskMillis.remove(s.stageId());
         peakMemory.remove(s.stageId());
         largestRead.remove(s.stageId());
@@ -153,6 +158,39 @@ public final class StageMetrics extends SparkListener {
             n += s.shuffleWriteRecords;
         }
         return n;
+    }
+
+    /** The sum of every successful task's duration, seconds. */
+    public static double taskSeconds(List<Stage> stages) {
+        double t = 0;
+        for (Stage s : stages) {
+            for (double x : s.taskSeconds) {
+                t += x;
+            }
+        }
+        return t;
+    }
+
+    /**
+     * The time between {@code from} and {@code to} (epoch milliseconds) during which no stage ran:
+     * the driver's own work between jobs (planning, collecting summaries), seconds.
+     */
+    public static double idleSeconds(List<Stage> stages, long from, long to) {
+        List<long[]> spans = new ArrayList<>();
+        for (Stage s : stages) {
+            spans.add(new long[] {Math.max(from, s.submitted), Math.min(to, s.completed)});
+        }
+        spans.sort((a, b) -> Long.compare(a[0], b[0]));
+        long busy = 0;
+        long end = from;
+        for (long[] sp : spans) {
+            if (sp[1] <= end) {
+                continue;
+            }
+            busy += sp[1] - Math.max(end, sp[0]);
+            end = sp[1];
+        }
+        return Math.max(0, to - from - busy) / 1e3;
     }
 
     public static long shuffleBytes(List<Stage> stages) {

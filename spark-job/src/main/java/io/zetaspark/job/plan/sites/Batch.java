@@ -18,10 +18,13 @@ final class Batch implements Serializable {
     /** The sending partition (a value request is answered to it). */
     final int source;
     final byte[] data;
+    /** How many records the batch holds (a statistic). */
+    final int records;
 
-    Batch(int source, byte[] data) {
+    Batch(int source, byte[] data, int records) {
         this.source = source;
         this.data = data;
+        this.records = records;
     }
 
     /** Record kinds; a record's first byte is {@code kind | curve << 4} where the curve matters. */
@@ -148,7 +151,7 @@ final class Batch implements Serializable {
         }
 
         Batch finish(int source) {
-            Batch b = new Batch(source, Arrays.copyOf(buf, len));
+            Batch b = new Batch(source, Arrays.copyOf(buf, len), (int) Math.min(Integer.MAX_VALUE, records));
             len = 0;
             lastSeq = -1;
             lastPos = 0;

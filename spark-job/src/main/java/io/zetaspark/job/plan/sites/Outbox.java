@@ -56,9 +56,9 @@ abstract class Outbox implements Iterator<Tuple2<Integer, Batch>> {
                 if (counters != null) {
                     counters.sent(w.records, w.size());
                 }
-                w.records = 0;
                 isTouched[t] = false;
                 ready.add(new Tuple2<>(t, w.finish(source)));
+                w.records = 0;
             } else {
                 touched[kept++] = t;
             }

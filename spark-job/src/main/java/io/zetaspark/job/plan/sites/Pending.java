@@ -27,6 +27,7 @@ final class Pending {
             Batch.Writer w = e.getValue();
             records += w.records;
             out.add(new Tuple2<>(e.getKey(), w.finish(source)));
+            w.records = 0;
         }
         writers.clear();
         return out;

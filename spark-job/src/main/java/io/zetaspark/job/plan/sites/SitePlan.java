@@ -225,6 +225,16 @@ public final class SitePlan {
     public static JavaRDD<InternalRow> run(SparkSession spark, JavaRDD<InternalRow> routed, boolean longSeq,
                                            List<String> names, Map<String, Long> counts, Map<String, long[]> blocks,
                                            ZetaParams params, int d, int dv, ZetaColumns cols) {
+        try {
+            return steps(spark, routed, longSeq, names, counts, blocks, params, d, dv, cols);
+        } finally {
+            spark.sparkContext().clearCallSite();
+        }
+    }
+
+    private static JavaRDD<InternalRow> steps(SparkSession spark, JavaRDD<InternalRow> routed, boolean longSeq,
+                                              List<String> names, Map<String, Long> counts, Map<String, long[]> blocks,
+                                              ZetaParams params, int d, int dv, ZetaColumns cols) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         // sites: at least the validation shuffle's partitions (which hold the position blocks), and enough that
         // none holds more than SITE_TOKENS tokens of one curve (a site's runs then stay near the caches)
@@ -244,6 +254,9 @@ public final class SitePlan {
             countById.put(i, counts.getOrDefault(sorted.get(i), 0L));
         }
         Broadcast<Map<String, Integer>> idsBc = PlanResources.broadcast(jsc.broadcast(ids));
+        // stage names say which step a stage is (Spark names a stage after the call site of its RDD)
+        org.apache.spark.SparkContext sc = spark.sparkContext();
+        sc.setCallSite("sites: position blocks");
         JavaRDD<PosPart> read = routed.mapPartitionsWithIndex((idx, it) ->
                 List.of(PosPart.read(idx, it, idsBc.value(), longSeq, d, dv)).iterator(), true);
         if (partitions > blockParts) {
@@ -268,7 +281,9 @@ public final class SitePlan {
 
         // step 1: the keys and queries to their curve sites (built once), where the curve-0 windows run;
         // the chunk totals to the super-block sites
+        sc.setCallSite("sites: keys and queries out");
         JavaRDD<Batch> keysIn = exchange(pos.mapPartitions(p -> p.next().keySends(cx0)), partitions);
+        sc.setCallSite("sites: curve sites built");
         JavaRDD<SitePart> sites = PlanResources.cache(keysIn.mapPartitionsWithIndex((idx, it) ->
                 List.of(SitePart.build(idx, it, cx0)).iterator(), true).persist(StorageLevel.MEMORY_AND_DISK()));
         // where each site's keys lie and how many every query of a level may take: a walk that leaves its
@@ -306,7 +321,9 @@ public final class SitePlan {
         report.sites = partitions;
         Context cx1 = new Context(params, d, dv, partitions, counters, engine, emulate,
                 PlanResources.broadcast(jsc.broadcast(ranged)), null);
+        sc.setCallSite("sites: chunk totals out");
         JavaRDD<Batch> listsIn = exchange(pos.mapPartitions(p -> p.next().chunkSends(cx1)), partitions);
+        sc.setCallSite("sites: step 1 (curve-0 windows, chunk bases)");
         JavaRDD<VarPart> var = sites.zipPartitions(listsIn, (s, b) ->
                 List.of(SiteSteps.first(s.next(), b, cx1)).iterator()).persist(StorageLevel.MEMORY_AND_DISK());
         List<SiteSteps.Summary> first = var.map(SiteSteps.Summary::new).collect();
@@ -325,10 +342,14 @@ public final class SitePlan {
             Context c = cx;
             Phase ph = phase;
             JavaRDD<Tuple2<SitePart, VarPart>> state = pair(sites, var);
+            sc.setCallSite("sites: sends after step " + (report.steps + 1) + (ph == Phase.SECOND
+                    ? " (windows of curves 1+, own chunks)" : ph == Phase.FETCH ? " (value requests)" : ""));
             JavaRDD<Batch> in = exchange(pair(pos, state).mapPartitions(it -> {
                 Tuple2<PosPart, Tuple2<SitePart, VarPart>> t = it.next();
                 return SiteSteps.sends(t._2._1, t._1, t._2._2, ph, c);
             }), partitions);
+            sc.setCallSite("sites: step " + (report.steps + 2) + (ph == Phase.FETCH ? " (value requests kept)"
+                    : " (lists merged, walks continued)"));
             JavaRDD<VarPart> next = state.zipPartitions(in, (st, b) -> {
                 Tuple2<SitePart, VarPart> t = st.next();
                 return List.of(SiteSteps.next(t._1, t._2, b, c)).iterator();
@@ -357,24 +378,28 @@ public final class SitePlan {
         // the last sends and the outputs: values asked for, and every query's mean slot
         Context c = cx;
         JavaRDD<Tuple2<PosPart, VarPart>> posVar = pair(pos, var);
+        sc.setCallSite("sites: values out");
         JavaRDD<Batch> values = exchange(posVar.mapPartitions(it -> {
             Tuple2<PosPart, VarPart> t = it.next();
             return t._1.values(c, t._2.fetches);
         }), partitions);
+        sc.setCallSite("sites: mean slots out");
         JavaRDD<Batch> meanIn = params.meanSlot() ? exchange(posVar.mapPartitions(it -> {
             Tuple2<PosPart, VarPart> t = it.next();
             return t._1.means(c, t._2.bases);
         }), partitions) : exchange(posVar.mapPartitions(it -> Collections.emptyIterator()), partitions);
+        sc.setCallSite("sites: outputs");
         JavaRDD<Tuple2<Tuple2<SitePart, VarPart>, List<Batch>>> withValues = pair(sites, var).zipPartitions(values,
                 (st, b) -> {
                     List<Batch> all = new ArrayList<>();
                     b.forEachRemaining(all::add);
                     return List.of(new Tuple2<>(st.next(), all)).iterator();
                 });
-        return withValues.zipPartitions(meanIn, (st, m) -> {
+        JavaRDD<InternalRow> outputs = withValues.zipPartitions(meanIn, (st, m) -> {
             Tuple2<Tuple2<SitePart, VarPart>, List<Batch>> t = st.next();
             return SiteSteps.outputs(t._1._1, t._1._2, t._2.iterator(), m, c, cols, longSeq);
         });
+        return outputs;
     }
 
     /** One element per partition: the two RDDs' elements side by side (both hold one per partition). */

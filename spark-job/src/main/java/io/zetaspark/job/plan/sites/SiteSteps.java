@@ -790,7 +790,7 @@ final class SiteSteps {
      */
     static Iterator<Tuple2<Integer, Batch>> sends(SitePart site, PosPart pos, VarPart var, SitePlan.Phase phase,
                                                  SitePlan.Context cx) {
-        Iterator<Tuple2<Integer, Batch>> pending = var.pending.iterator();
+        Iterator<Tuple2<Integer, Batch>> pending = counted(var.pending.iterator(), cx.counters);
         Outbox more;
         switch (phase) {
             case SECOND:
@@ -803,6 +803,25 @@ final class SiteSteps {
                 return pending;
         }
         return concat(pending, more);
+    }
+
+    /** The pending batches, counted as they leave (the outboxes count their own). */
+    private static Iterator<Tuple2<Integer, Batch>> counted(Iterator<Tuple2<Integer, Batch>> it, SiteCounters counters) {
+        return new Iterator<Tuple2<Integer, Batch>>() {
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public Tuple2<Integer, Batch> next() {
+                Tuple2<Integer, Batch> t = it.next();
+                if (counters != null) {
+                    counters.sent(t._2.records, t._2.data.length);
+                }
+                return t;
+            }
+        };
     }
 
     private static <T> Iterator<T> concat(Iterator<T> a, Iterator<T> b) {
