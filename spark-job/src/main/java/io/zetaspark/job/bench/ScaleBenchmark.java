@@ -47,7 +47,7 @@ import org.apache.spark.sql.SparkSession;
 public final class ScaleBenchmark {
     private static final String SCALE = "## Scale-out: one long sequence over many tasks";
     private static final String GROWTH = "## Distributed plan: time against length";
-    private static final String LARGE = "## One sequence of 16,777,216 tokens in a 4 GiB heap";
+    private static final String LARGE = "## One long sequence in a 4 GiB heap";
     private static final int SAMPLE = 2000;
 
     private ScaleBenchmark() {
